@@ -1,0 +1,61 @@
+# arbot — set-up, run and test. Two environments (SPEC §2):
+#   .venv/rasa  Rasa 3.6 + spaCy 3.4 (dialogue server)      from requirements/rasa.lock
+#   .venv/app   everything we write (actions, web, CLI, tests) from requirements/app.lock
+# Each is rebuilt only when its lock file changes, so a second `make test` installs nothing.
+SHELL := /bin/bash
+VENV  := .venv
+TOOLS := $(VENV)/tools
+UV    := $(TOOLS)/bin/uv
+APP   := $(VENV)/app
+RASA  := $(VENV)/rasa
+export UV_NO_PROGRESS := 1
+export RASA_TELEMETRY_ENABLED := false
+
+PYTEST_ARGS ?=
+
+.PHONY: help envs run test lint format clean
+help:
+	@echo "make run    set up everything and start arbot"
+	@echo "make test   set up everything and run lint and the whole test suite"
+	@echo "make lint   ruff + mypy strict"
+
+$(TOOLS)/.stamp: requirements/tools.txt
+	@echo "==> tools env (uv)"
+	"$$(scripts/python310)" -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check -r requirements/tools.txt
+	@touch $@
+
+$(APP)/.stamp: requirements/app.lock pyproject.toml $(TOOLS)/.stamp
+	@echo "==> app env (requirements/app.lock)"
+	$(UV) venv --quiet --allow-existing --python "$$(scripts/python310)" $(APP)
+	$(UV) pip sync --quiet --python $(APP)/bin/python requirements/app.lock
+	$(UV) pip install --quiet --python $(APP)/bin/python --no-deps -e .
+	@touch $@
+
+$(RASA)/.stamp: requirements/rasa.lock $(TOOLS)/.stamp
+	@echo "==> rasa env (requirements/rasa.lock)"
+	$(UV) venv --quiet --allow-existing --python "$$(scripts/python310)" $(RASA)
+	$(UV) pip sync --quiet --python $(RASA)/bin/python requirements/rasa.lock
+	@touch $@
+
+envs: $(APP)/.stamp $(RASA)/.stamp
+
+lint: $(APP)/.stamp
+	$(APP)/bin/ruff check .
+	$(APP)/bin/ruff format --check .
+	$(APP)/bin/mypy
+
+format: $(APP)/.stamp
+	$(APP)/bin/ruff format .
+	$(APP)/bin/ruff check --fix .
+
+test: envs lint
+	$(APP)/bin/python -m pytest $(PYTEST_ARGS)
+
+run: envs
+	$(APP)/bin/arbot db upgrade
+	$(APP)/bin/arbot demo --if-empty
+	$(APP)/bin/arbot run
+
+clean:
+	rm -rf $(VENV) .cache .pytest_cache .mypy_cache .ruff_cache

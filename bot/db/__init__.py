@@ -1,0 +1,1 @@
+"""The AR database: typed models, engine set-up and Alembic migrations."""

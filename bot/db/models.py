@@ -1,0 +1,358 @@
+"""SQLAlchemy 2.0 typed models of the AR database.
+
+Natural keys (``account_number``, ``invoice_number``, ``payment_id``, dispute ``reference``)
+are unique; surrogate integer ids join the tables. Money is ``Numeric(14, 2)``; timestamps
+are aware and stored in UTC; business dates (issue, due, received, promised) are plain dates.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Optional
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from bot.db.types import Money, UTCDateTime
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {Decimal: Money, datetime: UTCDateTime}
+
+
+class Account(Base):
+    """A customer (debtor) as the ERP knows it."""
+
+    __tablename__ = "accounts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_number: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    postal_code: Mapped[str] = mapped_column(String(20))
+    timezone: Mapped[Optional[str]] = mapped_column(String(64))
+    language: Mapped[str] = mapped_column(String(16), default="en")
+    consumer: Mapped[bool] = mapped_column(Boolean, default=False)
+    credit_limit: Mapped[Optional[Decimal]]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    contacts: Mapped[list[Contact]] = relationship(back_populates="account")
+    preferences: Mapped[Optional[ContactPreference]] = relationship(back_populates="account")
+
+
+class Contact(Base):
+    """One way to reach an account: a phone (SMS), a Telegram chat id or an e-mail address."""
+
+    __tablename__ = "contacts"
+    __table_args__ = (
+        UniqueConstraint("account_id", "channel", name="uq_contacts_account_channel"),
+        Index("ix_contacts_channel_address", "channel", "address"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    channel: Mapped[str] = mapped_column(String(16))  # sms | telegram | email
+    address: Mapped[str] = mapped_column(String(200))
+    verified_at: Mapped[Optional[datetime]]
+
+    account: Mapped[Account] = relationship(back_populates="contacts")
+
+
+class ContactPreference(Base):
+    """Consent and opt-outs of one account (SPEC §5 opt-out, §6 holds)."""
+
+    __tablename__ = "contact_preferences"
+
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), primary_key=True)
+    sms_consent: Mapped[bool] = mapped_column(Boolean, default=False)
+    sms_opt_out: Mapped[bool] = mapped_column(Boolean, default=False)
+    telegram_opt_out: Mapped[bool] = mapped_column(Boolean, default=False)
+    cease: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime]
+
+    account: Mapped[Account] = relationship(back_populates="preferences")
+
+
+class Invoice(Base):
+    __tablename__ = "invoices"
+    __table_args__ = (Index("ix_invoices_account_due", "account_id", "due_date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoice_number: Mapped[str] = mapped_column(String(64), unique=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    issue_date: Mapped[date] = mapped_column(Date, index=True)
+    due_date: Mapped[date] = mapped_column(Date)
+    amount: Mapped[Decimal]
+    currency: Mapped[str] = mapped_column(String(3), default="USD")
+    #: amount − payments applied − credits; kept in step by the services that change them.
+    open_amount: Mapped[Decimal]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class Payment(Base):
+    __tablename__ = "payments"
+    __table_args__ = (Index("ix_payments_account_received", "account_id", "received_date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    payment_id: Mapped[str] = mapped_column(String(64), unique=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    received_date: Mapped[date] = mapped_column(Date, index=True)
+    amount: Mapped[Decimal]
+    #: the invoice the remitter named; blank means applied oldest-due first
+    invoice_number: Mapped[Optional[str]] = mapped_column(String(64))
+    method: Mapped[Optional[str]] = mapped_column(String(32))
+    #: what could not be applied to an open invoice: an unapplied credit on the account
+    unapplied_amount: Mapped[Decimal]
+    created_at: Mapped[datetime]
+
+
+class PaymentApplication(Base):
+    """The part of a payment applied to one invoice."""
+
+    __tablename__ = "payment_applications"
+    __table_args__ = (
+        UniqueConstraint("payment_id", "invoice_id", name="uq_payment_applications_pair"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    payment_id: Mapped[int] = mapped_column(ForeignKey("payments.id"))
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id"), index=True)
+    amount: Mapped[Decimal]
+
+
+class Credit(Base):
+    """A credit against an invoice (an upheld dispute, a write-off)."""
+
+    __tablename__ = "credits"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id"), index=True)
+    amount: Mapped[Decimal]
+    credit_date: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+
+
+class Promise(Base):
+    """A promise to pay (SPEC §5)."""
+
+    __tablename__ = "promises"
+    __table_args__ = (Index("ix_promises_account_status", "account_id", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    amount: Mapped[Decimal]
+    due_date: Mapped[date] = mapped_column(Date, index=True)
+    status: Mapped[str] = mapped_column(String(16))  # pending | kept | broken | cancelled
+    channel: Mapped[str] = mapped_column(String(16))  # sms | telegram | web | phone
+    taken_by: Mapped[str] = mapped_column(String(16))  # bot | collector
+    collector_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    conversation_id: Mapped[Optional[int]] = mapped_column(ForeignKey("conversations.id"))
+    amount_collected: Mapped[Decimal]
+    created_at: Mapped[datetime]
+    resolved_at: Mapped[Optional[datetime]]
+
+
+class PaymentPlan(Base):
+    __tablename__ = "payment_plans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    # pending_approval | active | completed | defaulted | cancelled
+    status: Mapped[str] = mapped_column(String(20))
+    total: Mapped[Decimal]
+    down_payment: Mapped[Decimal]
+    channel: Mapped[str] = mapped_column(String(16))
+    taken_by: Mapped[str] = mapped_column(String(16))
+    approved_by: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    conversation_id: Mapped[Optional[int]] = mapped_column(ForeignKey("conversations.id"))
+    created_at: Mapped[datetime]
+    resolved_at: Mapped[Optional[datetime]]
+
+    installments: Mapped[list[Installment]] = relationship(
+        back_populates="plan", order_by="Installment.sequence"
+    )
+
+
+class Installment(Base):
+    """One scheduled payment of a plan; sequence 0 is the down payment."""
+
+    __tablename__ = "installments"
+    __table_args__ = (UniqueConstraint("plan_id", "sequence", name="uq_installments_plan_seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("payment_plans.id"))
+    sequence: Mapped[int] = mapped_column(Integer)
+    due_date: Mapped[date] = mapped_column(Date, index=True)
+    amount: Mapped[Decimal]
+    status: Mapped[str] = mapped_column(String(16))  # scheduled | paid | missed
+
+    plan: Mapped[PaymentPlan] = relationship(back_populates="installments")
+
+
+class Dispute(Base):
+    """A customer's dispute of one invoice; the invoice is on hold while it is open."""
+
+    __tablename__ = "disputes"
+    __table_args__ = (Index("ix_disputes_invoice_status", "invoice_id", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(32), unique=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id"))
+    # wrong_amount | not_received | damaged | already_paid | not_my_debt | other
+    reason: Mapped[str] = mapped_column(String(32))
+    description: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16))  # open | upheld | rejected
+    conversation_id: Mapped[Optional[int]] = mapped_column(ForeignKey("conversations.id"))
+    created_at: Mapped[datetime]
+    resolved_at: Mapped[Optional[datetime]]
+    resolved_by: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+
+
+class Escalation(Base):
+    """A case handed to people: the collectors' queue."""
+
+    __tablename__ = "escalations"
+    __table_args__ = (Index("ix_escalations_status", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[Optional[int]] = mapped_column(ForeignKey("accounts.id"), index=True)
+    conversation_id: Mapped[Optional[int]] = mapped_column(ForeignKey("conversations.id"))
+    # customer_request | fallback | cease | verification_failed | plan_approval |
+    # broken_promises | plan_default | dispute | hardship
+    reason: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16))  # open | claimed | resolved
+    assigned_to: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime]
+    claimed_at: Mapped[Optional[datetime]]
+    resolved_at: Mapped[Optional[datetime]]
+
+
+class Conversation(Base):
+    """A run of messages with one sender on one channel."""
+
+    __tablename__ = "conversations"
+    __table_args__ = (Index("ix_conversations_sender", "channel", "sender"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))  # sms | telegram | web
+    sender: Mapped[str] = mapped_column(String(200))  # phone number or chat id
+    account_id: Mapped[Optional[int]] = mapped_column(ForeignKey("accounts.id"), index=True)
+    started_at: Mapped[datetime]
+    last_message_at: Mapped[datetime]
+    ended_at: Mapped[Optional[datetime]]
+    escalated: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Message(Base):
+    """One inbound or outbound message: the transcript."""
+
+    __tablename__ = "messages"
+    __table_args__ = (
+        UniqueConstraint("channel", "provider_id", name="uq_messages_provider"),
+        Index("ix_messages_conversation", "conversation_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[Optional[int]] = mapped_column(ForeignKey("conversations.id"))
+    channel: Mapped[str] = mapped_column(String(16))
+    direction: Mapped[str] = mapped_column(String(8))  # in | out
+    author: Mapped[str] = mapped_column(String(16))  # customer | bot | collector | system
+    address: Mapped[str] = mapped_column(String(200))  # the customer's phone or chat id
+    body: Mapped[str] = mapped_column(Text)
+    provider_id: Mapped[Optional[str]] = mapped_column(String(128))
+    delivery_status: Mapped[Optional[str]] = mapped_column(String(32))
+    created_at: Mapped[datetime]
+
+
+class ContactAttempt(Base):
+    """One reminder decision: sent or held, with its reason (SPEC §6)."""
+
+    __tablename__ = "contact_attempts"
+    __table_args__ = (Index("ix_contact_attempts_account_at", "account_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    channel: Mapped[Optional[str]] = mapped_column(String(16))
+    # dunning | ptp_reminder | installment_reminder | broken_promise | plan_default
+    kind: Mapped[str] = mapped_column(String(32))
+    target: Mapped[str] = mapped_column(String(64))
+    local_date: Mapped[date] = mapped_column(Date)
+    #: account/kind/target/local date: unique for sends, so no pass sends twice
+    idempotency_key: Mapped[Optional[str]] = mapped_column(String(200), unique=True)
+    template: Mapped[Optional[str]] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))  # sent | held | failed
+    reason: Mapped[Optional[str]] = mapped_column(String(32))
+    message_id: Mapped[Optional[int]] = mapped_column(ForeignKey("messages.id"))
+    provider_id: Mapped[Optional[str]] = mapped_column(String(128))
+    delivery_status: Mapped[Optional[str]] = mapped_column(String(32))
+    outcome: Mapped[Optional[str]] = mapped_column(String(32))
+    created_at: Mapped[datetime]
+
+
+class VerificationAttempt(Base):
+    """One answer to the verification questions (for the 3-in-24-h lock)."""
+
+    __tablename__ = "verification_attempts"
+    __table_args__ = (Index("ix_verification_attempts_sender", "channel", "sender", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    sender: Mapped[str] = mapped_column(String(200))
+    account_id: Mapped[Optional[int]] = mapped_column(ForeignKey("accounts.id"))
+    succeeded: Mapped[bool] = mapped_column(Boolean)
+    at: Mapped[datetime]
+
+
+class User(Base):
+    """A console user."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))  # collector | manager | admin
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[Optional[datetime]]
+    created_at: Mapped[datetime]
+
+
+class AuditEvent(Base):
+    """Who changed what: the audit trail of state changes."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_events_entity", "entity", "entity_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(16))  # bot | collector | system
+    user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    entity: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(32))
+    detail: Mapped[str] = mapped_column(Text, default="")

@@ -1,0 +1,144 @@
+"""Settings from ``ARBOT_*`` environment variables and an optional ``.env`` file (SPEC §9).
+
+The real environment wins over ``.env``. Policy numbers are overridden one by one with
+``ARBOT_POLICY_<FIELD>`` (for example ``ARBOT_POLICY_PROMISE_MAX_DAYS=10``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, time
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.clock import Clock, FixedClock, SystemClock, parse_instant
+from bot.errors import ConfigError
+from bot.policy.rules import Policy
+
+PROVIDERS = ("outbox", "twilio", "telegram")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a process needs to know about its deployment."""
+
+    database_url: str = "sqlite:///var/arbot.db"
+    web_host: str = "127.0.0.1"
+    web_port: int = 8000
+    public_url: str = "http://127.0.0.1:8000"
+    rasa_urls: tuple[str, ...] = ("http://127.0.0.1:5005",)
+    sms_provider: str = "outbox"
+    telegram_provider: str = "outbox"
+    twilio_account_sid: str = ""
+    twilio_auth_token: str = field(default="", repr=False)
+    twilio_from: str = ""
+    telegram_token: str = field(default="", repr=False)
+    telegram_secret: str = field(default="", repr=False)
+    default_timezone: ZoneInfo | None = None
+    company_name: str = "Acme Supply Co."
+    payment_link: str = ""
+    now: datetime | None = None
+    policy: Policy = field(default_factory=Policy)
+
+    def clock(self) -> Clock:
+        """The clock every process of this deployment uses."""
+        return FixedClock(self.now) if self.now is not None else SystemClock()
+
+
+def read_dotenv(path: Path) -> dict[str, str]:
+    """Reads ``KEY=value`` lines; blank lines and ``#`` comments are skipped."""
+    values: dict[str, str] = {}
+    if not path.is_file():
+        return values
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        key, sep, value = line.partition("=")
+        if not sep:
+            raise ConfigError(f"{path}:{number}: expected KEY=value")
+        values[key.strip().removeprefix("export ").strip()] = value.strip().strip("\"'")
+    return values
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None, dotenv: Path | None = Path(".env")
+) -> Settings:
+    """Builds :class:`Settings` from the environment (and ``.env`` beneath it).
+
+    Raises:
+        ConfigError: naming the variable whose value is malformed.
+    """
+    env = read_dotenv(dotenv) if dotenv is not None else {}
+    env.update(os.environ if environ is None else environ)
+
+    def get(name: str, default: str = "") -> str:
+        return env.get(f"ARBOT_{name}", default).strip()
+
+    for name, allowed in (("SMS_PROVIDER", PROVIDERS), ("TELEGRAM_PROVIDER", PROVIDERS)):
+        if get(name, "outbox") not in allowed:
+            raise ConfigError(f"ARBOT_{name}: {get(name)!r} is not one of {', '.join(allowed)}")
+    try:
+        now = parse_instant(get("NOW")) if get("NOW") else None
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+    return Settings(
+        database_url=get("DATABASE_URL", Settings.database_url),
+        web_host=get("WEB_HOST", Settings.web_host),
+        web_port=_int(get("WEB_PORT", str(Settings.web_port)), "ARBOT_WEB_PORT"),
+        public_url=get("PUBLIC_URL", Settings.public_url).rstrip("/"),
+        rasa_urls=tuple(u.strip().rstrip("/") for u in get("RASA_URL", "http://127.0.0.1:5005").split(",") if u.strip()),
+        sms_provider=get("SMS_PROVIDER", "outbox"),
+        telegram_provider=get("TELEGRAM_PROVIDER", "outbox"),
+        twilio_account_sid=get("TWILIO_ACCOUNT_SID"),
+        twilio_auth_token=get("TWILIO_AUTH_TOKEN"),
+        twilio_from=get("TWILIO_FROM"),
+        telegram_token=get("TELEGRAM_TOKEN"),
+        telegram_secret=get("TELEGRAM_SECRET"),
+        default_timezone=zone_or_none(get("DEFAULT_TIMEZONE"), "ARBOT_DEFAULT_TIMEZONE"),
+        company_name=get("COMPANY_NAME", Settings.company_name),
+        payment_link=get("PAYMENT_LINK"),
+        now=now,
+        policy=_policy(env),
+    )
+
+
+def zone_or_none(name: str, variable: str) -> ZoneInfo | None:
+    """An IANA zone, or None for a blank name; raises ConfigError naming ``variable``."""
+    if not name:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"{variable}: {name!r} is not an IANA time zone") from None
+
+
+def _int(text: str, variable: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise ConfigError(f"{variable}: {text!r} is not a whole number") from None
+
+
+def _policy(env: Mapping[str, str]) -> Policy:
+    overrides: dict[str, object] = {}
+    for item in dataclasses.fields(Policy):
+        variable = f"ARBOT_POLICY_{item.name.upper()}"
+        text = env.get(variable, "").strip()
+        if not text:
+            continue
+        default = getattr(Policy(), item.name)
+        try:
+            if isinstance(default, Decimal):
+                overrides[item.name] = Decimal(text)
+            elif isinstance(default, time):
+                overrides[item.name] = time.fromisoformat(text)
+            else:
+                overrides[item.name] = int(text)
+        except (ValueError, InvalidOperation):
+            raise ConfigError(f"{variable}: {text!r} is not a valid {item.name}") from None
+    return dataclasses.replace(Policy(), **overrides)  # type: ignore[arg-type]
