@@ -91,7 +91,11 @@ def load_settings(
         web_host=get("WEB_HOST", Settings.web_host),
         web_port=_int(get("WEB_PORT", str(Settings.web_port)), "ARBOT_WEB_PORT"),
         public_url=get("PUBLIC_URL", Settings.public_url).rstrip("/"),
-        rasa_urls=tuple(u.strip().rstrip("/") for u in get("RASA_URL", "http://127.0.0.1:5005").split(",") if u.strip()),
+        rasa_urls=tuple(
+            u.strip().rstrip("/")
+            for u in get("RASA_URL", "http://127.0.0.1:5005").split(",")
+            if u.strip()
+        ),
         sms_provider=get("SMS_PROVIDER", "outbox"),
         telegram_provider=get("TELEGRAM_PROVIDER", "outbox"),
         twilio_account_sid=get("TWILIO_ACCOUNT_SID"),

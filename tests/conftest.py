@@ -79,7 +79,9 @@ def session(engine: Engine) -> Iterator[Session]:
     """
     with engine.connect() as connection:
         outer = connection.begin()
-        db = Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+        db = Session(
+            bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+        )
         try:
             yield db
         finally:

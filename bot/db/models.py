@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Optional
 
 from sqlalchemy import (
     Boolean,
@@ -49,15 +48,15 @@ class Account(Base):
     account_number: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     postal_code: Mapped[str] = mapped_column(String(20))
-    timezone: Mapped[Optional[str]] = mapped_column(String(64))
+    timezone: Mapped[str | None] = mapped_column(String(64))
     language: Mapped[str] = mapped_column(String(16), default="en")
     consumer: Mapped[bool] = mapped_column(Boolean, default=False)
-    credit_limit: Mapped[Optional[Decimal]]
+    credit_limit: Mapped[Decimal | None]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
     contacts: Mapped[list[Contact]] = relationship(back_populates="account")
-    preferences: Mapped[Optional[ContactPreference]] = relationship(back_populates="account")
+    preferences: Mapped[ContactPreference | None] = relationship(back_populates="account")
 
 
 class Contact(Base):
@@ -73,7 +72,7 @@ class Contact(Base):
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
     channel: Mapped[str] = mapped_column(String(16))  # sms | telegram | email
     address: Mapped[str] = mapped_column(String(200))
-    verified_at: Mapped[Optional[datetime]]
+    verified_at: Mapped[datetime | None]
 
     account: Mapped[Account] = relationship(back_populates="contacts")
 
@@ -120,8 +119,8 @@ class Payment(Base):
     received_date: Mapped[date] = mapped_column(Date, index=True)
     amount: Mapped[Decimal]
     #: the invoice the remitter named; blank means applied oldest-due first
-    invoice_number: Mapped[Optional[str]] = mapped_column(String(64))
-    method: Mapped[Optional[str]] = mapped_column(String(32))
+    invoice_number: Mapped[str | None] = mapped_column(String(64))
+    method: Mapped[str | None] = mapped_column(String(32))
     #: what could not be applied to an open invoice: an unapplied credit on the account
     unapplied_amount: Mapped[Decimal]
     created_at: Mapped[datetime]
@@ -167,11 +166,11 @@ class Promise(Base):
     status: Mapped[str] = mapped_column(String(16))  # pending | kept | broken | cancelled
     channel: Mapped[str] = mapped_column(String(16))  # sms | telegram | web | phone
     taken_by: Mapped[str] = mapped_column(String(16))  # bot | collector
-    collector_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
-    conversation_id: Mapped[Optional[int]] = mapped_column(ForeignKey("conversations.id"))
+    collector_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    conversation_id: Mapped[int | None] = mapped_column(ForeignKey("conversations.id"))
     amount_collected: Mapped[Decimal]
     created_at: Mapped[datetime]
-    resolved_at: Mapped[Optional[datetime]]
+    resolved_at: Mapped[datetime | None]
 
 
 class PaymentPlan(Base):
@@ -185,10 +184,10 @@ class PaymentPlan(Base):
     down_payment: Mapped[Decimal]
     channel: Mapped[str] = mapped_column(String(16))
     taken_by: Mapped[str] = mapped_column(String(16))
-    approved_by: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
-    conversation_id: Mapped[Optional[int]] = mapped_column(ForeignKey("conversations.id"))
+    approved_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    conversation_id: Mapped[int | None] = mapped_column(ForeignKey("conversations.id"))
     created_at: Mapped[datetime]
-    resolved_at: Mapped[Optional[datetime]]
+    resolved_at: Mapped[datetime | None]
 
     installments: Mapped[list[Installment]] = relationship(
         back_populates="plan", order_by="Installment.sequence"
@@ -225,10 +224,10 @@ class Dispute(Base):
     reason: Mapped[str] = mapped_column(String(32))
     description: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(16))  # open | upheld | rejected
-    conversation_id: Mapped[Optional[int]] = mapped_column(ForeignKey("conversations.id"))
+    conversation_id: Mapped[int | None] = mapped_column(ForeignKey("conversations.id"))
     created_at: Mapped[datetime]
-    resolved_at: Mapped[Optional[datetime]]
-    resolved_by: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    resolved_at: Mapped[datetime | None]
+    resolved_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
 class Escalation(Base):
@@ -238,17 +237,19 @@ class Escalation(Base):
     __table_args__ = (Index("ix_escalations_status", "status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    account_id: Mapped[Optional[int]] = mapped_column(ForeignKey("accounts.id"), index=True)
-    conversation_id: Mapped[Optional[int]] = mapped_column(ForeignKey("conversations.id"))
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), index=True)
+    conversation_id: Mapped[int | None] = mapped_column(ForeignKey("conversations.id"))
     # customer_request | fallback | cease | verification_failed | plan_approval |
     # broken_promises | plan_default | dispute | hardship
     reason: Mapped[str] = mapped_column(String(32))
     status: Mapped[str] = mapped_column(String(16))  # open | claimed | resolved
-    assigned_to: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    assigned_to: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime]
-    claimed_at: Mapped[Optional[datetime]]
-    resolved_at: Mapped[Optional[datetime]]
+    claimed_at: Mapped[datetime | None]
+    resolved_at: Mapped[datetime | None]
+
+    conversation: Mapped[Conversation | None] = relationship()
 
 
 class Conversation(Base):
@@ -260,11 +261,15 @@ class Conversation(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[str] = mapped_column(String(16))  # sms | telegram | web
     sender: Mapped[str] = mapped_column(String(200))  # phone number or chat id
-    account_id: Mapped[Optional[int]] = mapped_column(ForeignKey("accounts.id"), index=True)
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), index=True)
     started_at: Mapped[datetime]
     last_message_at: Mapped[datetime]
-    ended_at: Mapped[Optional[datetime]]
+    ended_at: Mapped[datetime | None]
     escalated: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    messages: Mapped[list[Message]] = relationship(
+        back_populates="conversation", order_by="Message.created_at"
+    )
 
 
 class Message(Base):
@@ -277,15 +282,17 @@ class Message(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    conversation_id: Mapped[Optional[int]] = mapped_column(ForeignKey("conversations.id"))
+    conversation_id: Mapped[int | None] = mapped_column(ForeignKey("conversations.id"))
     channel: Mapped[str] = mapped_column(String(16))
     direction: Mapped[str] = mapped_column(String(8))  # in | out
     author: Mapped[str] = mapped_column(String(16))  # customer | bot | collector | system
     address: Mapped[str] = mapped_column(String(200))  # the customer's phone or chat id
     body: Mapped[str] = mapped_column(Text)
-    provider_id: Mapped[Optional[str]] = mapped_column(String(128))
-    delivery_status: Mapped[Optional[str]] = mapped_column(String(32))
+    provider_id: Mapped[str | None] = mapped_column(String(128))
+    delivery_status: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime]
+
+    conversation: Mapped[Conversation | None] = relationship(back_populates="messages")
 
 
 class ContactAttempt(Base):
@@ -296,20 +303,20 @@ class ContactAttempt(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
-    channel: Mapped[Optional[str]] = mapped_column(String(16))
+    channel: Mapped[str | None] = mapped_column(String(16))
     # dunning | ptp_reminder | installment_reminder | broken_promise | plan_default
     kind: Mapped[str] = mapped_column(String(32))
     target: Mapped[str] = mapped_column(String(64))
     local_date: Mapped[date] = mapped_column(Date)
     #: account/kind/target/local date: unique for sends, so no pass sends twice
-    idempotency_key: Mapped[Optional[str]] = mapped_column(String(200), unique=True)
-    template: Mapped[Optional[str]] = mapped_column(String(64))
+    idempotency_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    template: Mapped[str | None] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(16))  # sent | held | failed
-    reason: Mapped[Optional[str]] = mapped_column(String(32))
-    message_id: Mapped[Optional[int]] = mapped_column(ForeignKey("messages.id"))
-    provider_id: Mapped[Optional[str]] = mapped_column(String(128))
-    delivery_status: Mapped[Optional[str]] = mapped_column(String(32))
-    outcome: Mapped[Optional[str]] = mapped_column(String(32))
+    reason: Mapped[str | None] = mapped_column(String(32))
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
+    provider_id: Mapped[str | None] = mapped_column(String(128))
+    delivery_status: Mapped[str | None] = mapped_column(String(32))
+    outcome: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime]
 
 
@@ -322,7 +329,7 @@ class VerificationAttempt(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[str] = mapped_column(String(16))
     sender: Mapped[str] = mapped_column(String(200))
-    account_id: Mapped[Optional[int]] = mapped_column(ForeignKey("accounts.id"))
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
     succeeded: Mapped[bool] = mapped_column(Boolean)
     at: Mapped[datetime]
 
@@ -338,7 +345,7 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(16))  # collector | manager | admin
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[Optional[datetime]]
+    locked_until: Mapped[datetime | None]
     created_at: Mapped[datetime]
 
 
@@ -351,7 +358,7 @@ class AuditEvent(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime]
     actor: Mapped[str] = mapped_column(String(16))  # bot | collector | system
-    user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     entity: Mapped[str] = mapped_column(String(32))
     entity_id: Mapped[str] = mapped_column(String(64))
     action: Mapped[str] = mapped_column(String(32))

@@ -1,0 +1,1 @@
+"""The ``arbot`` command line (SPEC §3)."""

@@ -1,0 +1,49 @@
+"""Entry point of ``arbot``: command groups and the one place errors become exit codes.
+
+Exit status: 0 success; 1 bad input or state, with one line naming the field or row;
+2 usage errors (click's own). No traceback reaches the user for bad input.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from bot.cli import accounts, database, demo, imports, reports, run, users
+from bot.errors import ArbotError, ImportRejected
+
+
+class ArbotGroup(click.Group):
+    """A click group that turns arbot's own errors into exit status 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ImportRejected as exc:
+            for line in exc.errors:
+                click.echo(line, err=True)
+            raise click.ClickException(
+                f"{len(exc.errors)} row error(s); nothing was imported "
+                "(fix the file, or pass --skip-invalid to import the valid rows)"
+            ) from None
+        except ArbotError as exc:
+            raise click.ClickException(str(exc)) from None
+
+
+@click.group(cls=ArbotGroup, context_settings={"help_option_names": ["-h", "--help"]})
+def cli() -> None:
+    """arbot: conversational collections assistant."""
+
+
+cli.add_command(database.db)
+cli.add_command(imports.import_)
+cli.add_command(demo.demo)
+cli.add_command(accounts.show)
+cli.add_command(reports.report)
+cli.add_command(users.user)
+cli.add_command(run.run)
+
+
+def main() -> None:
+    cli(prog_name="arbot")

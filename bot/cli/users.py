@@ -1,0 +1,32 @@
+"""``arbot user add``: console users."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from bot.cli.context import wired
+from bot.services.users import ROLES, add_user
+
+
+@click.group()
+def user() -> None:
+    """Console users."""
+
+
+@user.command("add")
+@click.argument("email")
+@click.option("--role", required=True, type=click.Choice(ROLES), help="What the user may do.")
+@click.option(
+    "--password-stdin", is_flag=True, help="Read the password from stdin instead of generating one."
+)
+def add(email: str, role: str, password_stdin: bool) -> None:
+    """Create a console user; prints a generated password once."""
+    password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
+    app = wired()
+    with app.sessions() as session:
+        created = add_user(session, email, role, app.clock.now(), password)
+    click.echo(f"user {created.email} ({created.role}) created")
+    if created.password_generated:
+        click.echo(f"password: {created.password}  (shown once; store it now)")

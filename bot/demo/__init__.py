@@ -1,0 +1,1 @@
+"""The demo portfolio (``arbot demo``): about thirty accounts in every collections state."""

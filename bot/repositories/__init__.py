@@ -1,0 +1,1 @@
+"""Queries. Repositories take a Session and never commit; services own transactions."""

@@ -1,0 +1,76 @@
+"""Console users: creation with an argon2-hashed password."""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy.orm import Session
+
+from bot.db.models import AuditEvent, User
+from bot.errors import Conflict, InputError
+from bot.repositories import users as repo
+
+ROLES = ("collector", "manager", "admin")
+MIN_PASSWORD_LENGTH = 10
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_hasher = PasswordHasher()
+
+
+@dataclass(frozen=True)
+class NewUser:
+    id: int
+    email: str
+    role: str
+    password: str
+    password_generated: bool
+
+
+def add_user(
+    session: Session, email: str, role: str, now: datetime, password: str | None = None
+) -> NewUser:
+    """Creates a console user; without a password one is generated and returned once.
+
+    Raises:
+        InputError: naming ``email``, ``role`` or ``password`` when one is not acceptable.
+        Conflict: when a user with that e-mail exists.
+    """
+    email = email.strip().lower()
+    if not _EMAIL.match(email):
+        raise InputError(f"email: {email!r} is not an e-mail address")
+    if role not in ROLES:
+        raise InputError(f"role: {role!r} is not one of {', '.join(ROLES)}")
+    generated = password is None
+    password = secrets.token_urlsafe(12) if password is None else password
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InputError(f"password: shorter than {MIN_PASSWORD_LENGTH} characters")
+    with session.begin():
+        if repo.by_email(session, email) is not None:
+            raise Conflict(f"email: a user {email!r} already exists")
+        user = User(email=email, password_hash=_hasher.hash(password), role=role, created_at=now)
+        session.add(user)
+        session.flush()
+        session.add(
+            AuditEvent(
+                at=now,
+                actor="system",
+                entity="user",
+                entity_id=str(user.id),
+                action="created",
+                detail=json.dumps({"role": role}),
+            )
+        )
+    return NewUser(user.id, email, role, password, generated)
+
+
+def password_matches(password_hash: str, password: str) -> bool:
+    """True when ``password`` is the one hashed in ``password_hash``."""
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
