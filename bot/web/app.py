@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse
 from starlette.routing import Route
@@ -20,10 +21,13 @@ def create_app(app_container: Container | None = None) -> Starlette:
     """Builds the web app around the process container."""
     wiring = app_container or container()
 
+    def ping_database() -> None:
+        with wiring.engine.connect() as connection:
+            connection.execute(text("select 1"))
+
     async def health(_request: Request) -> JSONResponse:
         try:
-            with wiring.engine.connect() as connection:
-                connection.execute(text("select 1"))
+            await run_in_threadpool(ping_database)
         except SQLAlchemyError:
             return JSONResponse(
                 {"status": "unavailable", "database": "unreachable"}, status_code=503
