@@ -1,0 +1,162 @@
+"""Identity verification before anything about the debt is disclosed (SPEC §5 Verification).
+
+A customer proves who they are with the account number (or its last 4 digits when they
+write from a phone number or chat id on file) plus the billing postal code.
+``verification_max_failures`` failures within a rolling ``verification_window_hours`` lock
+verification for that sender and account until the oldest of them leaves the window.
+"""
+
+from __future__ import annotations
+
+import hmac
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import Enum
+
+from bot.policy.rules import Policy
+
+_US_ZIP = re.compile(r"\d{5}(?:\d{4})?", re.ASCII)
+_LAST_DIGITS = 4
+
+
+@dataclass(frozen=True)
+class AccountKey:
+    """What is on file for the account the customer claims."""
+
+    account_number: str
+    postal_code: str
+
+
+class VerificationStatus(str, Enum):
+    """Result of one verification attempt."""
+
+    VERIFIED = "verified"
+    FAILED = "failed"
+    LOCKED = "locked"
+
+
+@dataclass(frozen=True)
+class VerificationOutcome:
+    """A verification result and what the bot may say about attempts left.
+
+    Attributes:
+        status: verified, failed, or locked (this attempt locked it, or it already was).
+        failures_left: failures still allowed in the window before the lock.
+        locked_until: when verification unlocks; ``None`` unless ``status`` is LOCKED.
+    """
+
+    status: VerificationStatus
+    failures_left: int
+    locked_until: datetime | None
+
+
+def normalize_postal_code(text: str) -> str:
+    """Canonical form of a postal code, so the customer's spelling does not matter.
+
+    Upper case without spaces or hyphens; a US ZIP+4 (``"12345-6789"``) is cut to its
+    5-digit ZIP, because customers rarely know the +4 and billing systems often omit it.
+    """
+    cleaned = re.sub(r"[\s-]+", "", text).upper()
+    if _US_ZIP.fullmatch(cleaned):
+        return cleaned[:5]
+    return cleaned
+
+
+def postal_codes_match(on_file: str, given: str) -> bool:
+    """Whether two postal codes are the same once normalized (a blank never matches)."""
+    expected = normalize_postal_code(on_file)
+    return bool(expected) and _same(expected, normalize_postal_code(given))
+
+
+def account_matches(account_number: str, given: str, *, sender_on_file: bool) -> bool:
+    """Whether ``given`` identifies the account.
+
+    The full account number matches ignoring case, spaces and hyphens. The last 4 digits
+    alone are enough only when the sender (phone or chat id) is already on file for the
+    account: the sender itself is then the first factor.
+    """
+    expected = _normalize_account(account_number)
+    answer = _normalize_account(given)
+    if not expected or not answer:
+        return False
+    if _same(expected, answer):
+        return True
+    return (
+        sender_on_file
+        and len(answer) == _LAST_DIGITS
+        and answer.isascii()
+        and answer.isdigit()
+        and len(expected) > _LAST_DIGITS
+        and _same(expected[-_LAST_DIGITS:], answer)
+    )
+
+
+def recent_failures(failures: Iterable[datetime], now: datetime, policy: Policy) -> list[datetime]:
+    """The failures inside the rolling window ending ``now``, oldest first.
+
+    The window is ``(now - verification_window_hours, now]``; a failure stamped slightly
+    after ``now`` (clock skew between processes) still counts, so it can never unlock early.
+    """
+    start = now - timedelta(hours=policy.verification_window_hours)
+    return sorted(failure for failure in failures if failure > start)
+
+
+def is_locked(failures: Iterable[datetime], now: datetime, policy: Policy) -> bool:
+    """Whether verification is locked: the window already holds the maximum failures."""
+    return len(recent_failures(failures, now, policy)) >= policy.verification_max_failures
+
+
+def locked_until(failures: Iterable[datetime], now: datetime, policy: Policy) -> datetime | None:
+    """When a lock ends: the moment enough failures have left the window; ``None`` if unlocked."""
+    recent = recent_failures(failures, now, policy)
+    excess = len(recent) - policy.verification_max_failures
+    if excess < 0:
+        return None
+    return recent[excess] + timedelta(hours=policy.verification_window_hours)
+
+
+def verify(
+    account: AccountKey,
+    given_account: str,
+    given_postal_code: str,
+    *,
+    sender_on_file: bool,
+    failures: Sequence[datetime],
+    now: datetime,
+    policy: Policy,
+) -> VerificationOutcome:
+    """Checks one verification attempt against what is on file.
+
+    A locked sender is answered LOCKED without looking at the answer, so a lock cannot be
+    used to keep guessing. A wrong answer that fills the window locks (the caller records
+    the failure and opens the ``verification_failed`` escalation). A success leaves earlier
+    failures in place: ``failures_left`` counts what remains of the window.
+    """
+    recent = recent_failures(failures, now, policy)
+    maximum = policy.verification_max_failures
+    if len(recent) >= maximum:
+        return VerificationOutcome(VerificationStatus.LOCKED, 0, locked_until(recent, now, policy))
+    if account_matches(
+        account.account_number, given_account, sender_on_file=sender_on_file
+    ) and postal_codes_match(account.postal_code, given_postal_code):
+        return VerificationOutcome(VerificationStatus.VERIFIED, maximum - len(recent), None)
+    after = [*recent, now]
+    if len(after) >= maximum:
+        return VerificationOutcome(VerificationStatus.LOCKED, 0, locked_until(after, now, policy))
+    return VerificationOutcome(VerificationStatus.FAILED, maximum - len(after), None)
+
+
+def session_expired(last_activity: datetime, now: datetime, policy: Policy) -> bool:
+    """Whether a verified session has ended: idle for more than ``session_idle_minutes``."""
+    return now - last_activity > timedelta(minutes=policy.session_idle_minutes)
+
+
+def _normalize_account(text: str) -> str:
+    return re.sub(r"[\s-]+", "", text).upper()
+
+
+def _same(expected: str, given: str) -> bool:
+    """Constant-time comparison, so response timing does not leak how much was right."""
+    return hmac.compare_digest(expected.encode(), given.encode())
