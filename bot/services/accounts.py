@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from bot.db.models import Invoice, PaymentPlan, Promise
 from bot.errors import NotFound
 from bot.policy.balances import OpenItem, days_past_due, summarize
 from bot.policy.money import format_money
@@ -74,6 +75,19 @@ class AccountOverview:
         }
 
 
+def _line(invoice: Invoice, disputed: bool, today: date) -> InvoiceLine:
+    status = "disputed" if disputed else "paid" if invoice.open_amount <= 0 else "open"
+    return InvoiceLine(
+        invoice_number=invoice.invoice_number,
+        issue_date=invoice.issue_date,
+        due_date=invoice.due_date,
+        amount=invoice.amount,
+        open_amount=invoice.open_amount,
+        days_past_due=max(0, days_past_due(invoice.due_date, today)),
+        status=status,
+    )
+
+
 def account_overview(session: Session, account_number: str, today: date) -> AccountOverview:
     """Balances, invoices, promises, plans, disputes, escalations and contact preferences.
 
@@ -110,7 +124,6 @@ def account_overview(session: Session, account_number: str, today: date) -> Acco
             ),
             today,
         )
-        preferences = repo.preferences(session, account.id)
         return AccountOverview(
             account_number=account.account_number,
             name=account.name,
@@ -120,34 +133,8 @@ def account_overview(session: Session, account_number: str, today: date) -> Acco
             balance=summary.total,
             past_due=summary.past_due,
             invoices=lines,
-            promises=tuple(
-                {
-                    "id": p.id,
-                    "amount": format_money(p.amount),
-                    "due_date": p.due_date.isoformat(),
-                    "status": p.status,
-                    "channel": p.channel,
-                    "taken_by": p.taken_by,
-                }
-                for p in repo.promises(session, account.id)
-            ),
-            plans=tuple(
-                {
-                    "id": plan.id,
-                    "status": plan.status,
-                    "total": format_money(plan.total),
-                    "down_payment": format_money(plan.down_payment),
-                    "installments": [
-                        {
-                            "due_date": item.due_date.isoformat(),
-                            "amount": format_money(item.amount),
-                            "status": item.status,
-                        }
-                        for item in plan.installments
-                    ],
-                }
-                for plan in repo.plans(session, account.id)
-            ),
+            promises=tuple(_promise(p) for p in repo.promises(session, account.id)),
+            plans=tuple(_plan(plan) for plan in repo.plans(session, account.id)),
             disputes=tuple(
                 {
                     "reference": d.reference,
@@ -161,11 +148,44 @@ def account_overview(session: Session, account_number: str, today: date) -> Acco
                 {"id": e.id, "reason": e.reason, "status": e.status}
                 for e in repo.escalations(session, account.id)
             ),
-            contact={
-                "sms_opt_out": bool(preferences and preferences.sms_opt_out),
-                "telegram_opt_out": bool(preferences and preferences.telegram_opt_out),
-                "cease": bool(preferences and preferences.cease),
-                "sms_consent": bool(preferences and preferences.sms_consent),
-                "channels": {c.channel: c.address for c in repo.contacts(session, account.id)},
-            },
+            contact=_contact(session, account.id),
         )
+
+
+def _promise(p: Promise) -> dict[str, Any]:
+    return {
+        "id": p.id,
+        "amount": format_money(p.amount),
+        "due_date": p.due_date.isoformat(),
+        "status": p.status,
+        "channel": p.channel,
+        "taken_by": p.taken_by,
+    }
+
+
+def _plan(plan: PaymentPlan) -> dict[str, Any]:
+    return {
+        "id": plan.id,
+        "status": plan.status,
+        "total": format_money(plan.total),
+        "down_payment": format_money(plan.down_payment),
+        "installments": [
+            {
+                "due_date": i.due_date.isoformat(),
+                "amount": format_money(i.amount),
+                "status": i.status,
+            }
+            for i in plan.installments
+        ],
+    }
+
+
+def _contact(session: Session, account_id: int) -> dict[str, Any]:
+    preferences = repo.preferences(session, account_id)
+    return {
+        "sms_opt_out": bool(preferences and preferences.sms_opt_out),
+        "telegram_opt_out": bool(preferences and preferences.telegram_opt_out),
+        "cease": bool(preferences and preferences.cease),
+        "sms_consent": bool(preferences and preferences.sms_consent),
+        "channels": {c.channel: c.address for c in repo.contacts(session, account_id)},
+    }
