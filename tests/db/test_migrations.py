@@ -7,10 +7,11 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from bot.db.migrate import is_current
+from bot.db.migrate import alembic_config, head_revision, is_current
 from bot.db.models import Base, User
 
 
@@ -47,3 +48,8 @@ def test_naive_timestamps_are_refused(session: Session) -> None:
                 created_at=datetime(2026, 1, 1),  # noqa: DTZ001 - the point of the test
             )
         )
+
+
+def test_head_revision_read_from_the_files_is_alembics_head(sqlite_engine: Engine) -> None:
+    scripts = ScriptDirectory.from_config(alembic_config(sqlite_engine))
+    assert head_revision() == scripts.get_current_head()
