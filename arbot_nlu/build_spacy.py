@@ -14,7 +14,6 @@ import spacy
 
 from arbot_nlu.patterns import all_patterns
 
-
 #: identifiers kept whole by the tokenizer (it would split "INV-1003-01" and "60614-1234")
 IDENTIFIER = r"^(?:(?i:inv)-?\d[\d-]*|\d{5}-\d{4}|[Aa]-?\d{3,})$"
 
