@@ -21,11 +21,13 @@ class ArbotGroup(click.Group):
         try:
             return super().invoke(ctx)
         except ImportRejected as exc:
+            if len(exc.errors) == 1:
+                raise click.ClickException(f"{exc.errors[0]} (nothing was imported)") from None
             for line in exc.errors:
                 click.echo(line, err=True)
             raise click.ClickException(
-                f"{len(exc.errors)} row error(s); nothing was imported "
-                "(fix the file, or pass --skip-invalid to import the valid rows)"
+                "nothing was imported (fix the rows above, or pass --skip-invalid "
+                "to import the valid rows)"
             ) from None
         except ArbotError as exc:
             raise click.ClickException(str(exc)) from None

@@ -2,6 +2,12 @@
 
 SQLite (the embedded default) is shared by the gateway, the action server and the
 scheduler, so it runs in WAL mode with a busy timeout and enforced foreign keys.
+
+The sqlite3 driver's own transaction handling is switched off and SQLAlchemy emits
+``BEGIN`` itself (the recipe of SQLAlchemy's SQLite dialect documentation): otherwise the
+driver defers ``BEGIN`` to the first write, reads run outside the transaction, and
+releasing a savepoint commits — so ``session.begin_nested()`` and the tests' rolled-back
+transactions would silently keep their rows.
 """
 
 from __future__ import annotations
@@ -9,7 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -27,6 +33,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs
         )
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
@@ -38,6 +45,11 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+    dbapi_connection.isolation_level = None  # no implicit BEGIN/COMMIT by the driver
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    connection.exec_driver_sql("BEGIN")
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
