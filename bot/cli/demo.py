@@ -8,7 +8,6 @@ import click
 
 from bot.cli.context import today, wired
 from bot.demo.loader import load_demo, write_csv_files
-from bot.repositories import accounts as accounts_repo
 
 
 @click.command()
@@ -26,8 +25,10 @@ def demo(if_empty: bool, csv_dir: Path | None) -> None:
             click.echo(f"wrote {path}")
         return
     with app.sessions() as session:
-        if if_empty and accounts_repo.count(session):
-            click.echo("the database already holds accounts; demo not loaded")
-            return
-        loaded = load_demo(session, app.clock.now(), today(app), app.settings.policy)
+        loaded = load_demo(
+            session, app.clock.now(), today(app), app.settings.policy, only_if_empty=if_empty
+        )
+    if not loaded:
+        click.echo("the database already holds accounts; demo not loaded")
+        return
     click.echo(f"loaded the demo portfolio: {loaded} accounts (try `arbot show A-1012`)")

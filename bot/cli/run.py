@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from types import FrameType
 
 import click
@@ -38,6 +39,8 @@ def processes(settings: Settings) -> tuple[ProcessSpec, ...]:
         str(settings.web_port),
         "--log-level",
         "warning",
+        "--ws",  # the websockets release rasa-sdk pins is too old for uvicorn; none is used
+        "none",
     )
     return (ProcessSpec("web", web),)
 
@@ -52,7 +55,9 @@ def run() -> None:
     url = f"http://{settings.web_host}:{settings.web_port}"
     click.echo(f"arbot is running: {', '.join(children)}")
     click.echo(f"  web app      {url}  (health: {url}/health)")
-    click.echo("  try          arbot show A-1012 · arbot report aging · arbot report kpis")
+    cli = Path(sys.executable).with_name("arbot")
+    click.echo(f"  try          {cli} show A-1012   ({cli} --help lists every command)")
+    click.echo(f"               {cli} report aging · {cli} report kpis")
     click.echo("  stop         Ctrl-C")
     stopping = False
 

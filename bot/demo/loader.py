@@ -64,14 +64,20 @@ def write_csv_files(folder: Path, today: date) -> dict[str, Path]:
     return paths
 
 
-def load_demo(session: Session, now: datetime, today: date, policy: Policy) -> int:
-    """Loads the portfolio into an empty database; returns the number of accounts.
+def load_demo(
+    session: Session, now: datetime, today: date, policy: Policy, *, only_if_empty: bool = False
+) -> int:
+    """Loads the portfolio into an empty database; returns the number of accounts loaded.
+
+    With ``only_if_empty`` a database that already holds accounts is left alone (0 loaded).
 
     Raises:
-        Conflict: when the database already holds accounts.
+        Conflict: when the database already holds accounts and ``only_if_empty`` is off.
     """
     with session.begin():
         existing = accounts_repo.count(session)
+    if existing and only_if_empty:
+        return 0
     if existing:
         raise Conflict(
             f"the database already holds {existing} accounts; the demo loads only into an empty one"

@@ -243,4 +243,13 @@ def test_demo_refuses_a_database_that_already_holds_accounts(demo: tuple[str, Pa
     again = arbot("demo", database=database)
     assert again.code == 1
     assert "already holds" in again.err
-    assert arbot("demo", "--if-empty", database=database).code == 0
+    skipped = arbot("demo", "--if-empty", database=database)
+    assert skipped.code == 0
+    assert "not loaded" in skipped.out
+
+
+def test_demo_if_empty_loads_an_empty_database(tmp_database: str) -> None:
+    assert arbot("db", "upgrade", database=tmp_database).code == 0
+    result = arbot("demo", "--if-empty", database=tmp_database)
+    assert result.code == 0, result.err
+    assert "30 accounts" in result.out
