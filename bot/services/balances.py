@@ -1,0 +1,80 @@
+"""What a verified customer owes, as the balance flow tells it (SPEC §5 Balance)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from bot.policy.balances import summarize
+from bot.policy.rules import Policy
+from bot.repositories import invoices
+from bot.services.customers import customer_today, open_items, require_account
+
+
+@dataclass(frozen=True)
+class InvoiceView:
+    """One open invoice; ``disputed`` ones are on hold and never asked for."""
+
+    invoice_number: str
+    due_date: date
+    open_amount: Decimal
+    disputed: bool
+
+
+@dataclass(frozen=True)
+class BalanceView:
+    """The account's balance on the customer's ``today``, invoices oldest due first."""
+
+    account_number: str
+    currency: str
+    total: Decimal
+    collectible: Decimal
+    past_due: Decimal
+    disputed: Decimal
+    open_count: int
+    oldest_past_due_invoice: str | None
+    oldest_days_late: int | None
+    invoices: tuple[InvoiceView, ...]
+    today: date
+
+
+def balance_view(
+    session: Session,
+    account_number: str,
+    now: datetime,
+    policy: Policy,
+    default_timezone: ZoneInfo | None = None,
+) -> BalanceView:
+    """The balance of ``account_number`` now, on the customer's calendar.
+
+    ``policy`` is taken like every conversation use case takes it; the balance has no limits.
+
+    Raises:
+        NotFound: naming the account number.
+    """
+    with session.begin():
+        account = require_account(session, account_number)
+        today = customer_today(account, now, default_timezone)
+        items = open_items(session, account)
+        currency = invoices.currency_of(session, account.id)
+    summary = summarize(items, today)
+    oldest = summary.oldest_past_due
+    return BalanceView(
+        account_number=account.account_number,
+        currency=currency,
+        total=summary.total,
+        collectible=summary.collectible,
+        past_due=summary.past_due,
+        disputed=summary.disputed,
+        open_count=summary.open_count,
+        oldest_past_due_invoice=None if oldest is None else oldest.invoice_number,
+        oldest_days_late=summary.oldest_days_late,
+        invoices=tuple(
+            InvoiceView(i.invoice_number, i.due_date, i.open_amount, i.disputed) for i in items
+        ),
+        today=today,
+    )
