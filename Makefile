@@ -13,11 +13,12 @@ export RASA_TELEMETRY_ENABLED := false
 
 PYTEST_ARGS ?=
 
-.PHONY: help envs run test lint format clean
+.PHONY: help envs model run test lint format clean
 help:
 	@echo "make run    set up everything and start arbot"
 	@echo "make test   set up everything and run lint and the whole test suite"
 	@echo "make lint   ruff + mypy strict"
+	@echo "make model  train the Rasa model if config.yml, domain.yml, data/ or arbot_nlu/ changed"
 
 $(TOOLS)/.stamp: requirements/tools.txt
 	@echo "==> tools env (uv)"
@@ -49,7 +50,11 @@ format: $(APP)/.stamp
 	$(APP)/bin/ruff format .
 	$(APP)/bin/ruff check --fix .
 
-test: envs lint
+# Trains only when the model's inputs changed (scripts/rasa_model.py); else a no-op.
+model: $(RASA)/.stamp
+	scripts/train
+
+test: envs lint model
 	$(APP)/bin/python -m pytest $(PYTEST_ARGS)
 
 run: envs

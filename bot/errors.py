@@ -9,7 +9,8 @@ the value that failed, so the CLI and the web app can show them as they are::
     │   └── ImportRejected     a CSV file failed validation; carries every row error
     ├── NotFound               an account, invoice, user … does not exist
     ├── Conflict               the request contradicts stored state (duplicate user …)
-    └── DeliveryFailed         a channel provider refused or failed to send
+    ├── DeliveryFailed         a channel provider refused or failed to send
+    └── DialogueUnavailable    no Rasa server answered (unreachable, timed out, 5xx)
 """
 
 from __future__ import annotations
@@ -52,3 +53,7 @@ class Conflict(ArbotError):
 
 class DeliveryFailed(ArbotError):
     """A channel provider did not accept a message."""
+
+
+class DialogueUnavailable(ArbotError):
+    """No dialogue server answered a message: unreachable, timed out or failing (5xx)."""

@@ -31,6 +31,8 @@ class Settings:
     web_port: int = 8000
     public_url: str = "http://127.0.0.1:8000"
     rasa_urls: tuple[str, ...] = ("http://127.0.0.1:5005",)
+    #: where Rasa calls the action server (``action_endpoint`` of the endpoints file)
+    action_server_url: str = "http://127.0.0.1:5055/webhook"
     sms_provider: str = "outbox"
     telegram_provider: str = "outbox"
     twilio_account_sid: str = ""
@@ -96,6 +98,7 @@ def load_settings(
             for u in get("RASA_URL", "http://127.0.0.1:5005").split(",")
             if u.strip()
         ),
+        action_server_url=get("ACTION_SERVER_URL", Settings.action_server_url),
         sms_provider=get("SMS_PROVIDER", "outbox"),
         telegram_provider=get("TELEGRAM_PROVIDER", "outbox"),
         twilio_account_sid=get("TWILIO_ACCOUNT_SID"),

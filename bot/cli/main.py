@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from bot.cli import accounts, database, demo, imports, reports, run, users
+from bot.cli import accounts, chat, database, demo, imports, reports, run, users
 from bot.errors import ArbotError, ImportRejected
 
 
@@ -45,6 +45,7 @@ cli.add_command(accounts.show)
 cli.add_command(reports.report)
 cli.add_command(users.user)
 cli.add_command(run.run)
+cli.add_command(chat.chat)
 
 
 def main() -> None:

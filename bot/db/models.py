@@ -234,11 +234,17 @@ class Escalation(Base):
     """A case handed to people: the collectors' queue."""
 
     __tablename__ = "escalations"
-    __table_args__ = (Index("ix_escalations_status", "status"),)
+    __table_args__ = (
+        Index("ix_escalations_status", "status"),
+        Index("ix_escalations_sender", "channel", "address"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), index=True)
     conversation_id: Mapped[int | None] = mapped_column(ForeignKey("conversations.id"))
+    #: who asked, so a collector can answer (and a sender with no account is still a case)
+    channel: Mapped[str | None] = mapped_column(String(16))  # sms | telegram | web
+    address: Mapped[str | None] = mapped_column(String(200))  # phone number or chat id
     # customer_request | fallback | cease | verification_failed | plan_approval |
     # broken_promises | plan_default | dispute | hardship
     reason: Mapped[str] = mapped_column(String(32))

@@ -1,10 +1,15 @@
 """The ASGI application served by ``arbot run``.
 
-For now it answers a health check and a landing page that says what exists; the gateway
-webhooks and the console are mounted here by later work.
+A health check, a landing page and the gateway's web chat channel
+(``POST /webhooks/rest/webhook``); the other channels and the console are mounted here by
+later work. The web app is the one process that talks to Rasa, so it builds the dialogue
+engine (tests hand in a fake).
 """
 
 from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
 
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
@@ -15,11 +20,31 @@ from starlette.responses import JSONResponse, PlainTextResponse
 from starlette.routing import Route
 
 from bot.container import Container, container
+from bot.services.chat import ChatDesk
+from bot.web import gateway
+from integrations.rasa import DialogueEngine, RasaRestEngine
 
 
-def create_app(app_container: Container | None = None) -> Starlette:
-    """Builds the web app around the process container."""
+def create_app(
+    app_container: Container | None = None, *, dialogue: DialogueEngine | None = None
+) -> Starlette:
+    """Builds the web app around the process container.
+
+    Args:
+        app_container: the process container (default: built from the environment).
+        dialogue: the dialogue engine (default: Rasa at ``ARBOT_RASA_URL``).
+    """
     wiring = app_container or container()
+    engine = dialogue or RasaRestEngine(wiring.settings.rasa_urls)
+    desk = ChatDesk(wiring.sessions, wiring.clock, engine, wiring.settings.company_name)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            if dialogue is None:  # the app built it, so the app closes it
+                await engine.aclose()
 
     def ping_database() -> None:
         with wiring.engine.connect() as connection:
@@ -37,9 +62,11 @@ def create_app(app_container: Container | None = None) -> Starlette:
     async def index(_request: Request) -> PlainTextResponse:
         return PlainTextResponse(
             f"arbot for {wiring.settings.company_name}\n\n"
-            "GET /health   liveness and database check\n\n"
+            "GET /health   liveness and database check\n"
+            f"POST {gateway.PATH}   web chat (the JSON of Rasa's REST channel)\n\n"
             "Reports and accounts: `arbot report aging`, `arbot report kpis`,"
             " `arbot show ACCOUNT`.\n"
         )
 
-    return Starlette(routes=[Route("/", index), Route("/health", health)])
+    routes = [Route("/", index), Route("/health", health), *gateway.routes(desk)]
+    return Starlette(routes=routes, lifespan=lifespan)

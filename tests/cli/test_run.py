@@ -27,6 +27,9 @@ def test_run_serves_health_and_stops_everything_on_ctrl_c(tmp_database: str) -> 
         "ARBOT_DATABASE_URL": tmp_database,
         "ARBOT_NOW": NOW,
         "ARBOT_WEB_PORT": str(port),
+        # Rasa and the action server (started when a model is trained) on ports of their own
+        "ARBOT_RASA_URL": f"http://127.0.0.1:{free_port()}",
+        "ARBOT_ACTION_SERVER_URL": f"http://127.0.0.1:{free_port()}/webhook",
     }
     supervisor = subprocess.Popen(
         [str(ARBOT), "run"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
@@ -45,6 +48,7 @@ def test_run_serves_health_and_stops_everything_on_ctrl_c(tmp_database: str) -> 
         out, _ = supervisor.communicate(timeout=30)
     assert supervisor.returncode == 0
     assert f"http://127.0.0.1:{port}" in out
+    assert "arbot chat" in out
     assert "arbot stopped" in out
     try:
         httpx.get(f"http://127.0.0.1:{port}/health", timeout=1)

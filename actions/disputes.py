@@ -1,0 +1,196 @@
+"""Dispute: ``action_start_dispute`` → ``dispute_form`` → ``action_record_dispute``.
+
+``dispute_invoice`` is an open invoice of the account (as it is numbered there) or ``all``;
+``dispute_reason`` one of the six reasons, chosen by button number or in words;
+``dispute_description`` the customer's own words. The reply carries the reference (``D-…``).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import replies, runtime
+from actions.balance import find_invoice
+from actions.gate import verified_account, verify_first
+from actions.sender import parse_sender
+from actions.slots import Event, entity, latest_text, requested_slot, reset, text_slot
+from bot.errors import ArbotError
+
+log = logging.getLogger(__name__)
+
+INVOICE, REASON, DESCRIPTION = "dispute_invoice", "dispute_reason", "dispute_description"
+FORM_SLOTS = (INVOICE, REASON, DESCRIPTION)
+ALL = "all"
+#: the buttons of ``utter_ask_dispute_reason``, in order: "1" is wrong_amount …
+REASONS = ("wrong_amount", "not_received", "damaged", "already_paid", "not_my_debt", "other")
+_REASON_WORDS = (
+    (
+        "not_my_debt",
+        r"not (?:my|mine)|isn'?t (?:my|mine)|never (?:ordered|bought)|don'?t owe|"
+        r"identity|fraud|wrong (?:person|account)|not me",
+    ),
+    ("already_paid", r"already paid|i paid|paid (?:it|that|this|in full)|was paid|settled"),
+    (
+        "not_received",
+        r"never (?:got|received|arrived|came|delivered)|not (?:received|delivered)|"
+        r"didn'?t (?:get|receive|arrive)|missing|no delivery",
+    ),
+    ("damaged", r"damaged|broken|defective|faulty|doesn'?t work|smashed"),
+    (
+        "wrong_amount",
+        r"wrong amount|overcharg|too (?:much|high)|amount is wrong|incorrect|"
+        r"wrong price|charged (?:twice|double)|should be",
+    ),
+    ("other", r"\bother\b|something else"),
+)
+_ALL_WORDS = re.compile(r"\b(all|everything|every invoice|whole (?:account|balance|thing)|both)\b")
+_MAX_DESCRIPTION = 1000
+
+
+def dispute_reason(text: str) -> str | None:
+    """A reason from a button number ("1".."6"), a reason name, or the customer's words."""
+    t = text.strip().lower()
+    if t.isdigit() and 1 <= int(t) <= len(REASONS):
+        return REASONS[int(t) - 1]
+    if t.replace(" ", "_") in REASONS:
+        return t.replace(" ", "_")
+    for reason, pattern in _REASON_WORDS:
+        if re.search(pattern, t):
+            return reason
+    return None
+
+
+class ActionStartDispute(Action):  # type: ignore[misc]
+    """Starts ``dispute_form`` afresh with the invoice and reason the request already gave."""
+
+    def name(self) -> str:
+        return "action_start_dispute"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[Event]:
+        if verified_account(tracker) is None:
+            return verify_first("dispute")
+        return [
+            SlotSet(INVOICE, entity(tracker, "invoice_number")),
+            SlotSet(REASON, dispute_reason(latest_text(tracker))),
+            SlotSet(DESCRIPTION, None),
+            FollowupAction("dispute_form"),
+        ]
+
+
+class ValidateDisputeForm(FormValidationAction):  # type: ignore[misc]
+    def name(self) -> str:
+        return "validate_dispute_form"
+
+    async def extract_dispute_invoice(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        value = entity(tracker, "invoice_number")
+        if value is None and requested_slot(tracker) == INVOICE:
+            text = latest_text(tracker)
+            if _ALL_WORDS.search(text.lower()):
+                value = ALL
+            elif any(ch.isdigit() for ch in text):  # an invoice number has digits
+                value = text
+        return {INVOICE: value} if value else {}
+
+    async def extract_dispute_reason(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if requested_slot(tracker) != REASON:
+            return {}
+        reason = dispute_reason(latest_text(tracker))
+        return {REASON: reason} if reason else {}
+
+    async def extract_dispute_description(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        text = latest_text(tracker) if requested_slot(tracker) == DESCRIPTION else ""
+        return {DESCRIPTION: text} if text else {}
+
+    async def validate_dispute_invoice(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        given = str(value or "").strip()
+        if given.lower() == ALL:
+            return {INVOICE: ALL}
+        account = verified_account(tracker)
+        if not given or account is None:
+            return {INVOICE: None}
+        rt = runtime.current()
+        view = await runtime.call(
+            rt.services.balances.balance_view,
+            account,
+            rt.now(),
+            rt.policy,
+            default_timezone=rt.settings.default_timezone,
+        )
+        invoice = find_invoice(view, given)
+        if invoice is None:
+            dispatcher.utter_message(text=replies.unknown_invoice(given, view, ask_which=True))
+            return {INVOICE: None}
+        if invoice.disputed:
+            dispatcher.utter_message(
+                text=f"{invoice.invoice_number} is already disputed and on hold while a "
+                "collector reviews it."
+            )
+            return {INVOICE: None, REASON: None, DESCRIPTION: None, "requested_slot": None}
+        return {INVOICE: invoice.invoice_number}
+
+    def validate_dispute_reason(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        reason = dispute_reason(str(value or ""))
+        if reason is None:
+            dispatcher.utter_message(text="Please reply with a number from 1 to 6.")
+        return {REASON: reason}
+
+    def validate_dispute_description(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        text = str(value or "").strip()[:_MAX_DESCRIPTION]
+        return {DESCRIPTION: text or None}
+
+
+class ActionRecordDispute(Action):  # type: ignore[misc]
+    """Opens the dispute (one per invoice for ``all``) and gives the reference."""
+
+    def name(self) -> str:
+        return "action_record_dispute"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[Event]:
+        account = verified_account(tracker)
+        if account is None:
+            return verify_first("dispute")
+        invoice = text_slot(tracker, INVOICE)
+        reason = text_slot(tracker, REASON)
+        description = text_slot(tracker, DESCRIPTION)
+        if invoice is None or reason is None or description is None:
+            return reset(*FORM_SLOTS)  # the form ended early and has said why
+        rt = runtime.current()
+        try:
+            records = await runtime.call(
+                rt.services.disputes.open_dispute,
+                account,
+                None if invoice == ALL else invoice,
+                reason,
+                description,
+                channel=parse_sender(tracker.sender_id).channel,
+                now=rt.now(),
+            )
+        except ArbotError:
+            log.warning("opening a dispute for %s failed", account, exc_info=True)
+            dispatcher.utter_message(text=replies.RECORD_FAILED)
+        else:
+            dispatcher.utter_message(text=replies.dispute_opened(records))
+        return reset(*FORM_SLOTS)

@@ -1,0 +1,51 @@
+"""``action_request_human``: a collector takes over (escalation ``customer_request``).
+
+Asked right after ``action_hardship`` the escalation's reason is ``hardship`` (SPEC §5
+Hardship). An active form is left.
+"""
+
+from __future__ import annotations
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import replies, runtime
+from actions.sender import parse_sender
+from actions.slots import Event, latest_text, leave_form, text_slot
+
+_NOT_A_STEP = {"action_listen", "action_session_start", "action_extract_slots"}
+
+
+def previous_action(tracker: Tracker) -> str | None:
+    """The last action the bot ran before the customer's latest message."""
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            seen_user = True
+        elif seen_user and event.get("event") == "action" and event.get("name") not in _NOT_A_STEP:
+            return str(event.get("name"))
+    return None
+
+
+class ActionRequestHuman(Action):  # type: ignore[misc]
+    def name(self) -> str:
+        return "action_request_human"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[Event]:
+        reason = "hardship" if previous_action(tracker) == "action_hardship" else "customer_request"
+        sender = parse_sender(tracker.sender_id)
+        rt = runtime.current()
+        await runtime.call(
+            rt.services.escalations.escalate,
+            reason,
+            channel=sender.channel,
+            address=sender.address,
+            account_number=text_slot(tracker, "account_number"),
+            now=rt.now(),
+            note=latest_text(tracker),
+        )
+        dispatcher.utter_message(text=replies.HUMAN_REQUESTED)
+        return leave_form(tracker)

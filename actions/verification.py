@@ -1,0 +1,137 @@
+"""``validate_verification_form``: account number and postal code, checked by the identity service.
+
+The form asks for ``verify_account`` then ``verify_postal_code``; each comes from its entity
+(``account_number``, ``postal_code``) or, when the form asked for it, from the bare reply.
+Once both are there, :func:`bot.services.identity.verify_sender` decides:
+
+* verified — ``verified`` = true and ``account_number`` set; the form has nothing left to ask
+  and ends (Rasa adds ``requested_slot`` = null and ``active_loop`` = null);
+* failed — both answers are cleared and the tries left are said; the form asks again;
+* locked — both answers are cleared, ``verified`` = false and ``requested_slot`` = null,
+  which makes Rasa end the form early (``FormAction.is_done``); the service has opened the
+  ``verification_failed`` escalation.
+
+Either way the form ends with ``active_loop: null`` and the stories run
+``action_resume_request``, which continues the pending request only when verified.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rasa_sdk import FormValidationAction, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import replies, runtime
+from actions.sender import parse_sender
+from actions.slots import Event, entity, latest_text, requested_slot, text_slot
+
+ACCOUNT, POSTAL = "verify_account", "verify_postal_code"
+_ACCOUNT_WORDS = {"my", "account", "acct", "acc", "number", "num", "no", "is", "it's", "its"}
+_POSTAL_WORDS = {"my", "zip", "zipcode", "code", "postal", "postcode", "post", "billing", "is"}
+_MAX_POSTAL_CHARS = 10
+
+
+def account_in_reply(text: str) -> str | None:
+    """The account number in a bare reply ("A-1003", "acct # A1003", "1003"), or None.
+
+    Taken only when a word holds a digit, so "who is this?" is never tried as an answer
+    (a wrong try counts towards the lock).
+    """
+    words = [w.strip("#:,.;!?") for w in text.split()]
+    words = [w for w in words if w and w.lower() not in _ACCOUNT_WORDS]
+    for index, word in enumerate(words):
+        if any(ch.isdigit() for ch in word):
+            before = words[index - 1] if index else ""
+            return before + word if len(before) == 1 and before.isalpha() else word
+    return None
+
+
+def postal_in_reply(text: str) -> str | None:
+    """The postal code in a bare reply ("02110", "zip 60614-1234", "EC1A 1BB"), or None."""
+    words = [w.strip("#:,.;!?") for w in text.split()]
+    rest = " ".join(w for w in words if w and w.lower() not in _POSTAL_WORDS)
+    compact = re.sub(r"[\s-]", "", rest)
+    if any(ch.isdigit() for ch in rest) and len(compact) <= _MAX_POSTAL_CHARS:
+        return rest
+    return None
+
+
+class ValidateVerificationForm(FormValidationAction):  # type: ignore[misc]
+    def name(self) -> str:
+        return "validate_verification_form"
+
+    async def extract_verify_account(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        value = entity(tracker, "account_number")
+        if value is None and requested_slot(tracker) == ACCOUNT:
+            value = account_in_reply(latest_text(tracker))
+        return {ACCOUNT: value} if value else {}
+
+    async def extract_verify_postal_code(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        value = entity(tracker, "postal_code")
+        if value is None and requested_slot(tracker) == POSTAL:
+            value = postal_in_reply(latest_text(tracker))
+        return {POSTAL: value} if value else {}
+
+    def validate_verify_account(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return {ACCOUNT: _stripped(value)}
+
+    def validate_verify_postal_code(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return {POSTAL: _stripped(value)}
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[Event]:
+        events: list[Event] = await super().run(dispatcher, tracker, domain)
+        answered = {e["name"] for e in events if e.get("event") == "slot" and e.get("value")}
+        account, postal = text_slot(tracker, ACCOUNT), text_slot(tracker, POSTAL)
+        if account is None or postal is None or not answered & {ACCOUNT, POSTAL}:
+            return events
+        return events + await _verify(dispatcher, tracker, account, postal)
+
+
+def _stripped(value: Any) -> str | None:
+    return (str(value).strip() or None) if value is not None else None
+
+
+async def _verify(
+    dispatcher: CollectingDispatcher, tracker: Tracker, account: str, postal: str
+) -> list[Event]:
+    sender = parse_sender(tracker.sender_id)
+    rt = runtime.current()
+    result = await runtime.call(
+        rt.services.identity.verify_sender,
+        sender.channel,
+        sender.address,
+        account,
+        postal,
+        rt.now(),
+        rt.policy,
+    )
+    if result.status == "verified":
+        dispatcher.utter_message(text=replies.VERIFIED)
+        return [
+            SlotSet("verified", True),
+            SlotSet("account_number", result.account_number or account),
+        ]
+    if result.status == "locked":
+        dispatcher.utter_message(text=replies.LOCKED)
+        return [
+            SlotSet(ACCOUNT, None),
+            SlotSet(POSTAL, None),
+            SlotSet("verified", False),
+            SlotSet("requested_slot", None),
+        ]
+    dispatcher.utter_message(text=replies.failed_verification(result.failures_left))
+    return [SlotSet(ACCOUNT, None), SlotSet(POSTAL, None)]

@@ -1,0 +1,36 @@
+"""The audit trail: one row per state change, written in the caller's transaction."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from bot.db.models import AuditEvent
+
+
+def record(
+    session: Session,
+    *,
+    at: datetime,
+    entity: str,
+    entity_id: object,
+    action: str,
+    detail: Mapping[str, object] | None = None,
+    actor: str = "bot",
+    user_id: int | None = None,
+) -> None:
+    """Adds an audit event; ``detail`` is stored as JSON (dates, decimals as strings)."""
+    session.add(
+        AuditEvent(
+            at=at,
+            actor=actor,
+            user_id=user_id,
+            entity=entity,
+            entity_id=str(entity_id),
+            action=action,
+            detail=json.dumps(dict(detail or {}), default=str, sort_keys=True),
+        )
+    )

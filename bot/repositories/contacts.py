@@ -1,0 +1,65 @@
+"""Contacts: which accounts a phone number or chat id belongs to."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.db.models import Account, Contact, ContactPreference
+
+
+def accounts_for(session: Session, channel: str, address: str) -> Sequence[Account]:
+    """The accounts with ``address`` on file as their ``channel`` contact, oldest first."""
+    query = (
+        select(Account)
+        .join(Contact, Contact.account_id == Account.id)
+        .where(Contact.channel == channel, Contact.address == address)
+        .order_by(Account.id)
+    )
+    return session.scalars(query).all()
+
+
+def of_account(session: Session, account_id: int, channel: str) -> Contact | None:
+    """The account's contact on ``channel`` (at most one per channel)."""
+    query = select(Contact).where(Contact.account_id == account_id, Contact.channel == channel)
+    return session.scalar(query)
+
+
+def link(
+    session: Session, account_id: int, channel: str, address: str, verified_at: datetime
+) -> tuple[Contact, str | None]:
+    """Makes ``address`` the account's ``channel`` contact, verified at ``verified_at``.
+
+    Returns:
+        The contact and the address it replaced (None when it is new or unchanged).
+    """
+    contact = of_account(session, account_id, channel)
+    if contact is None:
+        contact = Contact(account_id=account_id, channel=channel, address=address)
+        session.add(contact)
+        previous = None
+    else:
+        previous = contact.address if contact.address != address else None
+        contact.address = address
+    contact.verified_at = verified_at
+    session.flush()
+    return contact, previous
+
+
+def preferences(session: Session, account_id: int, now: datetime) -> ContactPreference:
+    """The account's consent and opt-out row, created with the defaults when missing."""
+    found = session.get(ContactPreference, account_id)
+    if found is None:
+        found = ContactPreference(
+            account_id=account_id,
+            sms_consent=False,
+            sms_opt_out=False,
+            telegram_opt_out=False,
+            cease=False,
+            updated_at=now,
+        )
+        session.add(found)
+    return found

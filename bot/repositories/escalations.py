@@ -1,0 +1,120 @@
+"""The collectors' queue: escalations and who owns a conversation."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.db.models import Conversation, Escalation
+from bot.repositories import audit
+
+#: statuses of an escalation that still waits for, or is with, a collector
+ACTIVE = ("open", "claimed")
+
+
+def active_for_account(session: Session, account_id: int, reason: str) -> Escalation | None:
+    """The account's unresolved escalation with this reason, oldest first."""
+    query = (
+        select(Escalation)
+        .where(
+            Escalation.account_id == account_id,
+            Escalation.reason == reason,
+            Escalation.status.in_(ACTIVE),
+        )
+        .order_by(Escalation.id)
+        .limit(1)
+    )
+    return session.scalar(query)
+
+
+def active_for_sender(
+    session: Session, channel: str, address: str, reason: str
+) -> Escalation | None:
+    """The unresolved escalation with this reason of a sender that has no account."""
+    query = (
+        select(Escalation)
+        .where(
+            Escalation.account_id.is_(None),
+            Escalation.channel == channel,
+            Escalation.address == address,
+            Escalation.reason == reason,
+            Escalation.status.in_(ACTIVE),
+        )
+        .order_by(Escalation.id)
+        .limit(1)
+    )
+    return session.scalar(query)
+
+
+def claimed_on(session: Session, conversation_id: int) -> Escalation | None:
+    """The escalation a collector has claimed on this conversation, if any."""
+    query = (
+        select(Escalation)
+        .where(Escalation.conversation_id == conversation_id, Escalation.status == "claimed")
+        .order_by(Escalation.claimed_at.desc(), Escalation.id.desc())
+        .limit(1)
+    )
+    return session.scalar(query)
+
+
+def get(session: Session, escalation_id: int) -> Escalation | None:
+    """The escalation with this id, or None."""
+    return session.get(Escalation, escalation_id)
+
+
+def open_or_reuse(
+    session: Session,
+    reason: str,
+    *,
+    account_id: int | None,
+    channel: str | None,
+    address: str | None,
+    conversation: Conversation | None,
+    note: str,
+    now: datetime,
+) -> tuple[Escalation, bool]:
+    """The unresolved escalation for this account (or account-less sender) and reason.
+
+    An identical case already in the queue is reused rather than duplicated; otherwise a
+    new ``open`` one is added and audited. Either way the case follows the customer to
+    ``conversation`` (so the collector who claims it owns the conversation the customer is
+    in now), and that conversation counts as escalated.
+
+    Returns:
+        The escalation and whether it was created now.
+    """
+    if account_id is not None:
+        found = active_for_account(session, account_id, reason)
+    elif channel is not None and address is not None:
+        found = active_for_sender(session, channel, address, reason)
+    else:
+        found = None
+    if conversation is not None:
+        conversation.escalated = True
+    if found is not None:
+        if conversation is not None:
+            found.conversation_id = conversation.id
+        return found, False
+    escalation = Escalation(
+        account_id=account_id,
+        conversation_id=None if conversation is None else conversation.id,
+        channel=channel,
+        address=address,
+        reason=reason,
+        status="open",
+        note=note,
+        created_at=now,
+    )
+    session.add(escalation)
+    session.flush()
+    audit.record(
+        session,
+        at=now,
+        entity="escalation",
+        entity_id=escalation.id,
+        action="opened",
+        detail={"reason": reason, "account_id": account_id, "channel": channel},
+    )
+    return escalation, True

@@ -1,0 +1,75 @@
+"""The web chat channel of the gateway: ``POST /webhooks/rest/webhook`` (SPEC §5, §7).
+
+It speaks the JSON of Rasa's REST channel, so any Rasa REST client (a web chat widget,
+``arbot chat``, a test) can talk to it: ``{"sender": "+16175550101", "message": "hi"}`` in,
+``[{"recipient_id": "+16175550101", "text": "...", "buttons": [...]}]`` out. The sender is
+treated as a phone number on channel ``web``; everything else — transcript, takeover,
+disclosure, Rasa — is :func:`bot.services.chat.handle_message`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from bot.errors import InputError
+from bot.services import chat
+from integrations.rasa import rest_json
+
+CHANNEL = "web"
+PATH = "/webhooks/rest/webhook"
+#: longer messages are cut here (ten SMS segments); the rest is not read
+MAX_MESSAGE_CHARS = 1600
+MAX_SENDER_CHARS = 200
+
+
+@dataclass(frozen=True)
+class ChatRequest:
+    sender: str
+    message: str
+
+
+def parse_request(payload: object) -> ChatRequest:
+    """Validates a REST channel request body.
+
+    Raises:
+        InputError: naming the field (``body``, ``sender`` or ``message``) that is wrong.
+    """
+    if not isinstance(payload, dict):
+        raise InputError("body: expected a JSON object with sender and message")
+    sender = payload.get("sender")
+    if not isinstance(sender, str) or not sender.strip():
+        raise InputError("sender: missing or blank (the sender's phone number)")
+    if len(sender.strip()) > MAX_SENDER_CHARS:
+        raise InputError(f"sender: longer than {MAX_SENDER_CHARS} characters")
+    message = payload.get("message")
+    if not isinstance(message, str):
+        raise InputError("message: expected a string")
+    return ChatRequest(sender.strip(), message[:MAX_MESSAGE_CHARS])
+
+
+def routes(desk: chat.ChatDesk) -> list[Route]:
+    """The gateway's web chat route, bound to ``desk``."""
+
+    async def rest_webhook(request: Request) -> JSONResponse:
+        try:
+            chat_request = parse_request(await _json(request))
+        except InputError as exc:
+            field = str(exc).partition(":")[0]
+            return JSONResponse({"error": str(exc), "field": field}, status_code=400)
+        replies = await chat.handle_message(
+            desk, CHANNEL, chat_request.sender, chat_request.message
+        )
+        return JSONResponse(rest_json(chat_request.sender, replies))
+
+    return [Route(PATH, rest_webhook, methods=["POST"])]
+
+
+async def _json(request: Request) -> object:
+    try:
+        return await request.json()
+    except ValueError:  # not JSON, or not UTF-8
+        raise InputError("body: not valid JSON") from None

@@ -1,0 +1,173 @@
+"""Measures the current NLU model on the held-out set ``tests/data/nlu_test.yml``.
+
+Runs in the rasa env (``scripts/nlu_eval [--out DIR] [--model PATH] [--nlu FILE]``):
+
+1. Rasa's own evaluation, what ``rasa test nlu --nlu FILE --model MODEL --out DIR``
+   runs (``rasa.model_testing.test_nlu``: ``Agent.load`` then
+   ``rasa.nlu.test.run_evaluation``), called in this process so the model is loaded
+   once (loading takes most of a minute here). It writes Rasa's reports into DIR
+   (``.cache/nlu-eval`` unless ``--out``): ``intent_report.json``,
+   ``intent_errors.json``, ``DIETClassifier_report.json``, ... The intent figure is the
+   macro-averaged F1 of ``intent_report.json``. Rasa undoes FallbackClassifier
+   predictions before it scores intents, so ``nlu_fallback`` never counts as a wrong
+   intent there.
+2. Rasa's entity reports cannot give the entity figure: they score tokens, one extractor
+   at a time, and ``run_evaluation`` drops SpacyEntityExtractor's predictions altogether
+   (it counts it as a pre-trained extractor). So every test sentence is parsed again by
+   the same loaded model, as the running bot would parse it. The entities of all
+   extractors are merged into one set of ``(start, end, label)`` spans (a span found by
+   two extractors counts once) and compared with the annotated spans: a true positive
+   needs the exact span and label; micro F1 = 2TP / (2TP + FP + FN) over every sentence,
+   those without entities included (a span predicted there is a false positive). The
+   same figure is computed for each extractor alone and for each label. The details go
+   to ``DIR/entity_spans.json``.
+
+Prints, among other lines::
+
+    intent macro-F1: 0.9xx
+    entity F1 (micro, all extractors merged, exact span+label): 0.9xx
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rasa_model import ROOT, SPACY_MODEL, model_path
+
+Span = tuple[int, int, str]
+
+
+@dataclass
+class Score:
+    """True positives, false positives and false negatives of exact-span matching."""
+
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    def add(self, gold: set[Span], predicted: set[Span]) -> None:
+        self.tp += len(gold & predicted)
+        self.fp += len(predicted - gold)
+        self.fn += len(gold - predicted)
+
+    @property
+    def f1(self) -> float:
+        return 2 * self.tp / (2 * self.tp + self.fp + self.fn) if self.tp else 0.0
+
+    def as_dict(self) -> dict[str, float | int]:
+        return {"tp": self.tp, "fp": self.fp, "fn": self.fn, "f1": round(self.f1, 4)}
+
+
+@dataclass
+class EntityScores:
+    merged: Score = field(default_factory=Score)
+    by_extractor: dict[str, Score] = field(default_factory=dict)
+    by_label: dict[str, Score] = field(default_factory=dict)
+    mistakes: list[dict[str, Any]] = field(default_factory=list)
+
+
+async def run_rasa_test(agent: Any, nlu: Path, out: Path) -> dict[str, Any]:
+    """Runs Rasa's NLU evaluation (``rasa test nlu``) and returns its intent report."""
+    from rasa.nlu.test import run_evaluation
+
+    await run_evaluation(
+        str(nlu),
+        agent.processor,
+        output_directory=str(out),
+        errors=True,
+        disable_plotting=True,
+        domain_path=str(ROOT / "domain.yml"),
+    )
+    return json.loads((out / "intent_report.json").read_text())  # type: ignore[no-any-return]
+
+
+def _spans(entities: list[dict[str, Any]]) -> set[Span]:
+    return {(e["start"], e["end"], e["entity"]) for e in entities}
+
+
+def _score_message(scores: EntityScores, text: str, gold: set[Span], found: list[Any]) -> None:
+    predicted = _spans(found)
+    scores.merged.add(gold, predicted)
+    for extractor in {e.get("extractor", "?") for e in found} | set(scores.by_extractor):
+        own = _spans([e for e in found if e.get("extractor", "?") == extractor])
+        scores.by_extractor.setdefault(extractor, Score()).add(gold, own)
+    for label in {span[2] for span in gold | predicted}:
+        scores.by_label.setdefault(label, Score()).add(
+            {s for s in gold if s[2] == label}, {s for s in predicted if s[2] == label}
+        )
+    if gold != predicted:
+        missed = sorted((text[a:b], label) for a, b, label in gold - predicted)
+        spurious = sorted((text[a:b], label) for a, b, label in predicted - gold)
+        scores.mistakes.append({"text": text, "missed": missed, "spurious": spurious})
+
+
+async def score_entities(agent: Any, nlu: Path) -> EntityScores:
+    """Parses every test sentence with the model and scores the merged entity spans."""
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    scores = EntityScores()
+    for example in load_data(str(nlu)).nlu_examples:
+        text = example.get("text")
+        parsed = await agent.parse_message(text)
+        _score_message(scores, text, _spans(example.get("entities") or []), parsed["entities"])
+    return scores
+
+
+async def evaluate(model: Path, nlu: Path, out: Path) -> None:
+    """Loads the model once, runs both evaluations and prints the figures."""
+    from rasa.core.agent import Agent
+
+    agent = Agent.load(model)
+    intents = await run_rasa_test(agent, nlu, out)
+    report(intents, await score_entities(agent, nlu), out)
+
+
+def report(intents: dict[str, Any], entities: EntityScores, out: Path) -> None:
+    """Prints the figures and writes the entity details next to Rasa's reports."""
+    print(f"intent macro-F1: {intents['macro avg']['f1-score']:.3f}")
+    print(f"entity F1 (micro, all extractors merged, exact span+label): {entities.merged.f1:.3f}")
+    for name, score in sorted(entities.by_extractor.items()):
+        print(f"  {name}: F1 {score.f1:.3f} (tp {score.tp}, fp {score.fp}, fn {score.fn})")
+    for label, score in sorted(entities.by_label.items()):
+        print(f"  {label}: F1 {score.f1:.3f} (tp {score.tp}, fp {score.fp}, fn {score.fn})")
+    weak = {k: v for k, v in intents.items() if isinstance(v, dict) and "support" in v}
+    weak = {k: v["f1-score"] for k, v in weak.items() if k[0] != " " and v["f1-score"] < 0.9}
+    for name, f1 in sorted(weak.items(), key=lambda item: item[1]):
+        print(f"  intent below 0.9: {name} {f1:.3f}")
+    details = {
+        "merged": entities.merged.as_dict(),
+        "by_extractor": {k: v.as_dict() for k, v in entities.by_extractor.items()},
+        "by_label": {k: v.as_dict() for k, v in entities.by_label.items()},
+        "mistakes": entities.mistakes,
+    }
+    (out / "entity_spans.json").write_text(json.dumps(details, indent=2) + "\n")
+    print(f"reports in {out}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", type=Path, help="default: the current models/arbot-*")
+    parser.add_argument("--nlu", type=Path, default=ROOT / "tests" / "data" / "nlu_test.yml")
+    parser.add_argument("--out", type=Path, default=ROOT / ".cache" / "nlu-eval")
+    args = parser.parse_args()
+    model = (args.model or model_path()).resolve()
+    if not model.is_file():
+        sys.exit(f"no model {model.relative_to(ROOT)} for the current data: run `make model`")
+    if not SPACY_MODEL.is_dir():
+        sys.exit(f"no spaCy pipeline in {SPACY_MODEL.relative_to(ROOT)}: run `make model`")
+    out = args.out.resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    os.chdir(ROOT)  # config.yml names the spaCy pipeline by a path relative to the repo
+    sys.path.insert(0, str(ROOT))  # custom components (arbot_nlu) as `rasa` finds them
+    asyncio.run(evaluate(model, args.nlu.resolve(), out))
+
+
+if __name__ == "__main__":
+    main()

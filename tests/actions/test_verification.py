@@ -1,0 +1,166 @@
+"""validate_verification_form: answers from entities or bare replies, checked by the service."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+
+from actions.verification import ValidateVerificationForm, account_in_reply, postal_in_reply
+from tests.actions.conftest import run, tracker
+from tests.actions.fakes import FakeServices, Verification
+
+FORM = "verification_form"
+
+
+def _answer(text: str, requested: str, **kwargs: Any) -> Tracker:
+    return tracker("unverified", text=text, form=FORM, requested=requested, **kwargs)
+
+
+@pytest.mark.parametrize(
+    ("reply", "expected"),
+    [
+        ("A-1003", "A-1003"),
+        ("a1003", "a1003"),
+        ("1003", "1003"),
+        ("my account number is A-7780", "A-7780"),
+        ("acct # A5508", "A5508"),
+        ("A 1003", "A1003"),
+        ("who is this?", None),
+        ("i don't know", None),
+        ("", None),
+    ],
+)
+def test_account_in_reply(reply: str, expected: str | None) -> None:
+    assert account_in_reply(reply) == expected
+
+
+@pytest.mark.parametrize(
+    ("reply", "expected"),
+    [
+        ("02110", "02110"),
+        ("zip 60614-1234", "60614-1234"),
+        ("my zip is 33139", "33139"),
+        ("EC1A 1BB", "EC1A 1BB"),
+        ("billing postal code: SW1A 1AA", "SW1A 1AA"),
+        ("why do you need that", None),
+        ("I think it's 02110 but i moved in 2019 to a new place", None),
+    ],
+)
+def test_postal_in_reply(reply: str, expected: str | None) -> None:
+    assert postal_in_reply(reply) == expected
+
+
+def test_account_from_bare_reply_then_postal_code_is_asked(services: FakeServices) -> None:
+    outcome = run(ValidateVerificationForm(), _answer("A-1003", "verify_account"))
+
+    assert outcome.slots() == {"verify_account": "A-1003"}
+    assert outcome.messages == []
+    assert services.calls.made == []
+
+
+def test_non_answer_is_not_taken_as_account(services: FakeServices) -> None:
+    outcome = run(ValidateVerificationForm(), _answer("who is this?", "verify_account"))
+
+    assert outcome.events == []
+
+
+def test_both_answers_verify_the_sender(services: FakeServices) -> None:
+    outcome = run(
+        ValidateVerificationForm(),
+        _answer(
+            "A-1003 02110",
+            "verify_account",
+            entities={"account_number": "A-1003", "postal_code": "02110"},
+        ),
+    )
+
+    assert services.calls.of("verify_sender") == [(("sms", "+16175550101", "A-1003", "02110"), {})]
+    assert outcome.messages == ["Thanks, you're verified."]
+    assert outcome.slots() == {
+        "verify_account": "A-1003",
+        "verify_postal_code": "02110",
+        "verified": True,
+        "account_number": "A-1003",
+    }
+
+
+def test_postal_code_reply_completes_an_earlier_account_answer(services: FakeServices) -> None:
+    outcome = run(
+        ValidateVerificationForm(),
+        _answer("02110", "verify_postal_code", slots={"verify_account": "1003"}),
+    )
+
+    assert services.calls.of("verify_sender")[0][0][2:] == ("1003", "02110")
+    assert outcome.slots()["verified"] is True
+    assert outcome.slots()["account_number"] == "A-1003"
+
+
+def test_failed_verification_clears_both_answers_and_says_tries_left(
+    services: FakeServices,
+) -> None:
+    services.verification = Verification("failed", failures_left=2)
+
+    outcome = run(
+        ValidateVerificationForm(),
+        _answer("99999", "verify_postal_code", slots={"verify_account": "A-1003"}),
+    )
+
+    assert outcome.messages == ["That doesn't match our records. 2 tries left."]
+    assert outcome.slots() == {"verify_account": None, "verify_postal_code": None}
+    assert outcome.events[-2:] == [
+        SlotSet("verify_account", None),
+        SlotSet("verify_postal_code", None),
+    ]
+
+
+def test_last_try_is_singular(services: FakeServices) -> None:
+    services.verification = Verification("failed", failures_left=1)
+
+    outcome = run(
+        ValidateVerificationForm(),
+        _answer("99999", "verify_postal_code", slots={"verify_account": "A-1003"}),
+    )
+
+    assert outcome.messages == ["That doesn't match our records. 1 try left."]
+
+
+def test_lock_ends_the_form_early_without_verifying(services: FakeServices) -> None:
+    services.verification = Verification("locked", failures_left=0)
+
+    outcome = run(
+        ValidateVerificationForm(),
+        _answer("99999", "verify_postal_code", slots={"verify_account": "A-1003"}),
+    )
+
+    assert "locked" in outcome.text
+    assert "follow up" in outcome.text
+    assert outcome.events[-4:] == [
+        SlotSet("verify_account", None),
+        SlotSet("verify_postal_code", None),
+        SlotSet("verified", False),
+        SlotSet("requested_slot", None),
+    ]
+
+
+def test_nothing_is_checked_until_both_answers_are_in(services: FakeServices) -> None:
+    run(ValidateVerificationForm(), _answer("", "verify_postal_code"))
+    run(ValidateVerificationForm(), _answer("A-1003", "verify_account"))
+
+    assert services.calls.of("verify_sender") == []
+
+
+def test_telegram_sender_is_verified_on_its_channel(services: FakeServices) -> None:
+    run(
+        ValidateVerificationForm(),
+        _answer(
+            "02110",
+            "verify_postal_code",
+            slots={"verify_account": "A-1003"},
+            sender="telegram:550118",
+        ),
+    )
+
+    assert services.calls.of("verify_sender")[0][0][:2] == ("telegram", "550118")
