@@ -149,7 +149,7 @@ class ValidateDisputeForm(FormValidationAction):  # type: ignore[misc]
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         reason = dispute_reason(str(value or ""))
-        if reason is None:
+        if reason is None and str(value or "").strip():  # an answer, but not a reason
             dispatcher.utter_message(text="Please reply with a number from 1 to 6.")
         return {REASON: reason}
 

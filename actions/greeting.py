@@ -12,8 +12,10 @@ from actions.slots import Event
 
 def greeting(company_name: str) -> str:
     """Hello from the company, and what the bot can help with."""
+    sentence_end = "" if company_name.endswith(".") else "."
     return (
-        f"Hi, this is the virtual assistant of {company_name}. I can tell you your balance, "
+        f"Hi, this is the virtual assistant of {company_name}{sentence_end} "
+        "I can tell you your balance, "
         "take a payment promise, set up a payment plan or record a dispute. How can I help?"
     )
 

@@ -24,7 +24,15 @@ from rasa_sdk.types import DomainDict
 from actions import replies, runtime
 from actions.gate import verified_account, verify_first
 from actions.sender import parse_sender
-from actions.slots import Event, entity, latest_text, requested_slot, reset, text_slot
+from actions.slots import (
+    Event,
+    entity,
+    latest_intent,
+    latest_text,
+    requested_slot,
+    reset,
+    text_slot,
+)
 from bot.errors import ArbotError
 from bot.policy.money import format_money
 from bot.policy.plans import PlanNotAvailable, PlanOffer, ScheduledPayment
@@ -34,6 +42,8 @@ log = logging.getLogger(__name__)
 
 REQUEST, OFFER, CONFIRMED = "plan_request", "plan_offer", "plan_confirmed"
 FORM_SLOTS = (REQUEST, OFFER, CONFIRMED)
+#: ``plan_request`` when the customer said no instead of proposing a plan
+DECLINED = "declined"
 #: a bare number up to this is a number of months; above it, an amount per month
 _MAX_MONTHS_SAID = 24
 _PER_MONTH = re.compile(r"\$|\b(a|per|each|every) month\b|\bmonthly\b|\bdollars?\b|\bbucks?\b")
@@ -141,7 +151,10 @@ class ValidatePlanForm(FormValidationAction):  # type: ignore[misc]
     async def extract_plan_request(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        text = latest_text(tracker) if requested_slot(tracker) == REQUEST else ""
+        asked = requested_slot(tracker) == REQUEST
+        if asked and latest_intent(tracker) == "deny":  # "no" instead of a proposal: cancel
+            return {REQUEST: DECLINED, CONFIRMED: False}
+        text = latest_text(tracker) if asked else ""
         request = plan_request(entity(tracker, "installments"), entity(tracker, "amount"), text)
         return {REQUEST: request} if request else {}
 
@@ -149,12 +162,15 @@ class ValidatePlanForm(FormValidationAction):  # type: ignore[misc]
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         text = str(value or "")
+        if text == DECLINED:
+            return {REQUEST: DECLINED, OFFER: None}
         request = (
             text if re.fullmatch(r"(months|amount):\S+", text) else plan_request(None, None, text)
         )
         account = verified_account(tracker)
         if request is None or account is None:
-            dispatcher.utter_message(text=replies.ASK_PLAN)
+            if text.strip():  # said something that is not a plan; a blank start just asks
+                dispatcher.utter_message(text=replies.ASK_PLAN)
             return {REQUEST: None, OFFER: None}
         kind, _, number = request.partition(":")
         rt = runtime.current()
@@ -183,6 +199,11 @@ class ValidatePlanForm(FormValidationAction):  # type: ignore[misc]
     ) -> dict[str, Any]:
         if isinstance(value, str):
             value = {"true": True, "false": False}.get(value.strip().lower())
+        offer = offer_from_json(text_slot(tracker, OFFER))
+        if value is False and offer is not None and offer.counteroffer:
+            # a refused counteroffer: ask for another proposal rather than give up
+            dispatcher.utter_message(text=replies.COUNTEROFFER_REFUSED)
+            return {REQUEST: None, OFFER: None, CONFIRMED: None}
         return {CONFIRMED: value if isinstance(value, bool) else None}
 
 

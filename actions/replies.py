@@ -28,11 +28,12 @@ LOCKED = (
 )
 ASK_AMOUNT = "How much can you pay? For example: $200."
 ASK_DATE = "What date can you pay? For example: Friday, or the 15th."
-ASK_PLAN = "How many months would you like to spread it over, or how much can you pay each month?"
+ASK_PLAN = "Sorry, I didn't catch a number of months or an amount per month."
 NOTHING_RECORDED = (
     "OK, I haven't recorded anything. If a different amount or date works, just tell me, "
     "for example: $200 on Friday."
 )
+COUNTEROFFER_REFUSED = "OK, let's find a plan that works for you instead."
 NO_PLAN = "OK, no plan was set up. Tell me another number of months or monthly amount any time."
 RECORD_FAILED = "Sorry, I couldn't save that just now. Please try again in a few minutes."
 HUMAN_REQUESTED = "I've asked a collector to take over this conversation. " + ONE_BUSINESS_DAY

@@ -23,18 +23,69 @@ def text_slot(tracker: Tracker, name: str) -> str | None:
     return text or None
 
 
+RESUME_ACTION = "action_resume_request"
+
+
+def current_message(tracker: Tracker) -> dict[str, Any]:
+    """The customer message the bot is acting on: the latest one — or, while a request
+    resumes after verification, the message that made the request.
+
+    Once ``action_resume_request`` has run after the latest message, that message was the
+    answer to the verification questions (a postal code, say); the amounts, dates and
+    invoice numbers the resumed flow needs are in the message that asked for it, the last
+    one before ``pending_request`` was set.
+    """
+    events = tracker.events
+    latest_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=-1)
+    resumed = any(
+        e.get("event") == "action" and e.get("name") == RESUME_ACTION for e in events[latest_user:]
+    )
+    if not resumed:
+        return dict(tracker.latest_message or {})
+    asked = max(
+        (
+            i
+            for i, e in enumerate(events)
+            if e.get("event") == "slot" and e.get("name") == "pending_request" and e.get("value")
+        ),
+        default=-1,
+    )
+    for event in reversed(events[:asked]):
+        if event.get("event") == "user":
+            return {"text": event.get("text"), **(event.get("parse_data") or {})}
+    return dict(tracker.latest_message or {})
+
+
 def entity(tracker: Tracker, name: str) -> str | None:
-    """The first value of entity ``name`` in the latest user message."""
-    for value in tracker.get_latest_entity_values(name):
-        if value is not None and str(value).strip():
-            return str(value).strip()
-    return None
+    """The value of entity ``name`` in :func:`current_message`, from its widest span.
+
+    The rule-based and the learned extractor may both answer for the same words, the learned
+    one often with fragments ("next" and "friday" where the rules found "next friday"), so
+    the widest span wins; among equals, the first found.
+    """
+    found: list[tuple[int, int, str]] = []
+    entities = current_message(tracker).get("entities") or []
+    for order, item in enumerate(entities):
+        value = item.get("value")
+        if item.get("entity") != name or value is None or not str(value).strip():
+            continue
+        start, end = item.get("start"), item.get("end")
+        width = end - start if isinstance(start, int) and isinstance(end, int) else 0
+        found.append((-width, order, str(value).strip()))
+    return min(found)[2] if found else None
 
 
 def latest_text(tracker: Tracker) -> str:
-    """What the customer last wrote."""
-    text = tracker.latest_message.get("text") if tracker.latest_message else None
+    """What the customer wrote in :func:`current_message`."""
+    text = current_message(tracker).get("text")
     return str(text).strip() if text else ""
+
+
+def latest_intent(tracker: Tracker) -> str | None:
+    """The intent NLU gave :func:`current_message`."""
+    intent = current_message(tracker).get("intent") or {}
+    name = intent.get("name") if isinstance(intent, dict) else None
+    return str(name) if name else None
 
 
 def requested_slot(tracker: Tracker) -> str | None:

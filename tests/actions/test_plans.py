@@ -234,3 +234,72 @@ def test_form_ended_without_an_offer_records_and_says_nothing(services: FakeServ
     assert services.calls.made == []
     assert outcome.messages == []
     assert outcome.events == RESET
+
+
+def test_a_refused_counteroffer_asks_for_another_proposal() -> None:
+    counteroffer = _offer_json(months=12)
+    assert json.loads(counteroffer)["counteroffer"]
+    outcome = run(
+        ValidatePlanForm(),
+        tracker(
+            text="no",
+            intent="deny",
+            form=FORM,
+            requested="plan_confirmed",
+            slots={"plan_request": "months:12", "plan_offer": counteroffer},
+            candidates={"plan_confirmed": False},
+        ),
+    )
+
+    assert outcome.slots() == {"plan_request": None, "plan_offer": None, "plan_confirmed": None}
+    assert outcome.messages == ["OK, let's find a plan that works for you instead."]
+
+
+def test_a_refused_plan_that_was_asked_for_stays_refused() -> None:
+    asked = _offer_json(months=3)
+    assert not json.loads(asked)["counteroffer"]
+    outcome = run(
+        ValidatePlanForm(),
+        tracker(
+            text="no",
+            intent="deny",
+            form=FORM,
+            requested="plan_confirmed",
+            slots={"plan_request": "months:3", "plan_offer": asked},
+            candidates={"plan_confirmed": False},
+        ),
+    )
+
+    assert outcome.slots()["plan_confirmed"] is False
+
+
+def test_no_instead_of_a_proposal_ends_the_form_unrecorded(services: FakeServices) -> None:
+    outcome = run(
+        ValidatePlanForm(),
+        tracker(text="no", intent="deny", form=FORM, requested="plan_request"),
+    )
+
+    slots = outcome.slots()
+    assert (slots["plan_request"], slots["plan_confirmed"]) == ("declined", False)
+    assert slots["plan_offer"] is None
+    assert services.calls.of("plan_offer") == []
+
+
+def test_an_unreadable_request_says_so_once(services: FakeServices) -> None:
+    outcome = run(
+        ValidatePlanForm(),
+        tracker(
+            text="dunno", form=FORM, requested="plan_request", candidates={"plan_request": "dunno"}
+        ),
+    )
+
+    assert outcome.messages == ["Sorry, I didn't catch a number of months or an amount per month."]
+
+
+def test_starting_the_form_without_a_proposal_says_nothing_extra(services: FakeServices) -> None:
+    outcome = run(
+        ValidatePlanForm(),
+        tracker(text="", form=FORM, requested="plan_request", candidates={"plan_request": None}),
+    )
+
+    assert outcome.messages == []
