@@ -7,7 +7,8 @@ The sqlite3 driver's own transaction handling is switched off and SQLAlchemy emi
 ``BEGIN`` itself (the recipe of SQLAlchemy's SQLite dialect documentation): otherwise the
 driver defers ``BEGIN`` to the first write, reads run outside the transaction, and
 releasing a savepoint commits — so ``session.begin_nested()`` and the tests' rolled-back
-transactions would silently keep their rows.
+transactions would silently keep their rows. Transactions begin ``IMMEDIATE`` (see
+:func:`_sqlite_begin`): several processes write, and SQLite has one writer at a time.
 """
 
 from __future__ import annotations
@@ -49,7 +50,11 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(connection: Connection) -> None:
-    connection.exec_driver_sql("BEGIN")
+    # IMMEDIATE takes the write lock up front, waiting up to the busy timeout for it. A
+    # deferred BEGIN would read first and fail at once ("database is locked") when it
+    # later tries to write after another process has committed: in WAL mode the busy
+    # handler cannot help a transaction whose snapshot is stale.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
