@@ -1,6 +1,7 @@
 """Measures the current NLU model on the held-out set ``tests/data/nlu_test.yml``.
 
-Runs in the rasa env (``scripts/nlu_eval [--out DIR] [--model PATH] [--nlu FILE]``):
+Runs in the rasa env (``scripts/nlu_eval [--out DIR] [--model PATH] [--nlu FILE]
+[--min-intent-f1 F] [--min-entity-f1 F]``):
 
 1. Rasa's own evaluation, what ``rasa test nlu --nlu FILE --model MODEL --out DIR``
    runs (``rasa.model_testing.test_nlu``: ``Agent.load`` then
@@ -26,6 +27,10 @@ Prints, among other lines::
 
     intent macro-F1: 0.9xx
     entity F1 (micro, all extractors merged, exact span+label): 0.9xx
+
+and exits with status 1 when either figure is below its target (intent macro-F1 0.95,
+entity F1 0.90 unless ``--min-intent-f1`` / ``--min-entity-f1``), so ``make rasa-check``
+fails.
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import os
 import sys
 from dataclasses import dataclass, field
@@ -42,6 +48,9 @@ from typing import Any
 from rasa_model import ROOT, SPACY_MODEL, model_path
 
 Span = tuple[int, int, str]
+#: the NLU targets: intent macro-F1 and merged entity F1 on the held-out set
+MIN_INTENT_F1 = 0.95
+MIN_ENTITY_F1 = 0.90
 
 
 @dataclass
@@ -120,13 +129,17 @@ async def score_entities(agent: Any, nlu: Path) -> EntityScores:
     return scores
 
 
-async def evaluate(model: Path, nlu: Path, out: Path) -> None:
-    """Loads the model once, runs both evaluations and prints the figures."""
+async def evaluate(model: Path, nlu: Path, out: Path) -> tuple[float, float]:
+    """Loads the model once, runs both evaluations, prints the figures and returns them."""
     from rasa.core.agent import Agent
+    from rasa.utils.log_utils import configure_structlog
 
+    configure_structlog(logging.WARNING)  # else every parse is logged at debug level
     agent = Agent.load(model)
     intents = await run_rasa_test(agent, nlu, out)
-    report(intents, await score_entities(agent, nlu), out)
+    entities = await score_entities(agent, nlu)
+    report(intents, entities, out)
+    return float(intents["macro avg"]["f1-score"]), entities.merged.f1
 
 
 def report(intents: dict[str, Any], entities: EntityScores, out: Path) -> None:
@@ -138,7 +151,7 @@ def report(intents: dict[str, Any], entities: EntityScores, out: Path) -> None:
     for label, score in sorted(entities.by_label.items()):
         print(f"  {label}: F1 {score.f1:.3f} (tp {score.tp}, fp {score.fp}, fn {score.fn})")
     weak = {k: v for k, v in intents.items() if isinstance(v, dict) and "support" in v}
-    weak = {k: v["f1-score"] for k, v in weak.items() if k[0] != " " and v["f1-score"] < 0.9}
+    weak = {k: v["f1-score"] for k, v in weak.items() if " avg" not in k and v["f1-score"] < 0.9}
     for name, f1 in sorted(weak.items(), key=lambda item: item[1]):
         print(f"  intent below 0.9: {name} {f1:.3f}")
     details = {
@@ -156,6 +169,8 @@ def main() -> None:
     parser.add_argument("--model", type=Path, help="default: the current models/arbot-*")
     parser.add_argument("--nlu", type=Path, default=ROOT / "tests" / "data" / "nlu_test.yml")
     parser.add_argument("--out", type=Path, default=ROOT / ".cache" / "nlu-eval")
+    parser.add_argument("--min-intent-f1", type=float, default=MIN_INTENT_F1)
+    parser.add_argument("--min-entity-f1", type=float, default=MIN_ENTITY_F1)
     args = parser.parse_args()
     model = (args.model or model_path()).resolve()
     if not model.is_file():
@@ -166,7 +181,17 @@ def main() -> None:
     out.mkdir(parents=True, exist_ok=True)
     os.chdir(ROOT)  # config.yml names the spaCy pipeline by a path relative to the repo
     sys.path.insert(0, str(ROOT))  # custom components (arbot_nlu) as `rasa` finds them
-    asyncio.run(evaluate(model, args.nlu.resolve(), out))
+    intent_f1, entity_f1 = asyncio.run(evaluate(model, args.nlu.resolve(), out))
+    figures = (
+        ("intent macro-F1", intent_f1, args.min_intent_f1),
+        ("entity F1", entity_f1, args.min_entity_f1),
+    )
+    below = [
+        f"{name} {value:.4f} < {target:.2f}" for name, value, target in figures if value < target
+    ]
+    if below:
+        sys.exit("NLU below target: " + "; ".join(below))
+    print("NLU targets met: " + ", ".join(f"{name} >= {target:.2f}" for name, _, target in figures))
 
 
 if __name__ == "__main__":
