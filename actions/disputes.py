@@ -20,7 +20,15 @@ from actions import replies, runtime
 from actions.balance import find_invoice
 from actions.gate import verified_account, verify_first
 from actions.sender import parse_sender
-from actions.slots import Event, entity, latest_text, requested_slot, reset, text_slot
+from actions.slots import (
+    Event,
+    entity,
+    latest_intent,
+    latest_text,
+    requested_slot,
+    reset,
+    text_slot,
+)
 from bot.errors import ArbotError
 
 log = logging.getLogger(__name__)
@@ -65,6 +73,21 @@ def dispute_reason(text: str) -> str | None:
         if re.search(pattern, t):
             return reason
     return None
+
+
+#: intents answered in the middle of the form rather than taken as the description
+#: (the ``not_intent`` list of ``dispute_description`` in domain.yml)
+DIGRESSIONS = frozenset(
+    {
+        "check_balance",
+        "help",
+        "ask_who",
+        "bot_challenge",
+        "request_human",
+        "opt_out",
+        "cease_contact",
+    }
+)
 
 
 class ActionStartDispute(Action):  # type: ignore[misc]
@@ -113,7 +136,9 @@ class ValidateDisputeForm(FormValidationAction):  # type: ignore[misc]
     async def extract_dispute_description(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        text = latest_text(tracker) if requested_slot(tracker) == DESCRIPTION else ""
+        if requested_slot(tracker) != DESCRIPTION or latest_intent(tracker) in DIGRESSIONS:
+            return {}  # a question the rules answer before the form asks again
+        text = latest_text(tracker)
         return {DESCRIPTION: text} if text else {}
 
     async def validate_dispute_invoice(

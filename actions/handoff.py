@@ -12,20 +12,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import replies, runtime
 from actions.sender import parse_sender
-from actions.slots import Event, latest_text, leave_form, text_slot
-
-_NOT_A_STEP = {"action_listen", "action_session_start", "action_extract_slots"}
-
-
-def previous_action(tracker: Tracker) -> str | None:
-    """The last action the bot ran before the customer's latest message."""
-    seen_user = False
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            seen_user = True
-        elif seen_user and event.get("event") == "action" and event.get("name") not in _NOT_A_STEP:
-            return str(event.get("name"))
-    return None
+from actions.slots import Event, latest_text, leave_form, previous_action, text_slot
 
 
 class ActionRequestHuman(Action):  # type: ignore[misc]

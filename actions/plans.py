@@ -29,6 +29,7 @@ from actions.slots import (
     entity,
     latest_intent,
     latest_text,
+    previous_action,
     requested_slot,
     reset,
     text_slot,
@@ -44,6 +45,8 @@ REQUEST, OFFER, CONFIRMED = "plan_request", "plan_offer", "plan_confirmed"
 FORM_SLOTS = (REQUEST, OFFER, CONFIRMED)
 #: ``plan_request`` when the customer said no instead of proposing a plan
 DECLINED = "declined"
+#: ``plan_request`` for the plan with the lowest installment (the hardship offer)
+LOWEST = "lowest"
 #: a bare number up to this is a number of months; above it, an amount per month
 _MAX_MONTHS_SAID = 24
 _PER_MONTH = re.compile(r"\$|\b(a|per|each|every) month\b|\bmonthly\b|\bdollars?\b|\bbucks?\b")
@@ -111,6 +114,14 @@ def offer_from_json(text: str | None) -> PlanOffer | None:
         return None
 
 
+def _normalized_request(text: str) -> str | None:
+    """``text`` when it already is a request (``months:N``, ``amount:X``, ``lowest``), else
+    the request read from it as a reply."""
+    if text == LOWEST or re.fullmatch(r"(months|amount):\S+", text):
+        return text
+    return plan_request(None, None, text)
+
+
 class ActionStartPlan(Action):  # type: ignore[misc]
     """Starts ``plan_form`` afresh when the account can have a plan at all."""
 
@@ -136,6 +147,8 @@ class ActionStartPlan(Action):  # type: ignore[misc]
             dispatcher.utter_message(text=replies.plan_not_available(rt.policy))
             return reset(*FORM_SLOTS)
         request = plan_request(entity(tracker, "installments"), entity(tracker, "amount"))
+        if request is None and previous_action(tracker) == "action_hardship":
+            request = LOWEST  # "yes" to the hardship offer: that plan, read back to confirm
         return [
             SlotSet(REQUEST, request),
             SlotSet(OFFER, None),
@@ -164,9 +177,7 @@ class ValidatePlanForm(FormValidationAction):  # type: ignore[misc]
         text = str(value or "")
         if text == DECLINED:
             return {REQUEST: DECLINED, OFFER: None}
-        request = (
-            text if re.fullmatch(r"(months|amount):\S+", text) else plan_request(None, None, text)
-        )
+        request = _normalized_request(text)
         account = verified_account(tracker)
         if request is None or account is None:
             if text.strip():  # said something that is not a plan; a blank start just asks

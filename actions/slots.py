@@ -24,6 +24,18 @@ def text_slot(tracker: Tracker, name: str) -> str | None:
 
 
 RESUME_ACTION = "action_resume_request"
+_NOT_A_STEP = {"action_listen", "action_session_start", "action_extract_slots"}
+
+
+def previous_action(tracker: Tracker) -> str | None:
+    """The last action the bot ran before the customer's latest message."""
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            seen_user = True
+        elif seen_user and event.get("event") == "action" and event.get("name") not in _NOT_A_STEP:
+            return str(event.get("name"))
+    return None
 
 
 def current_message(tracker: Tracker) -> dict[str, Any]:

@@ -149,6 +149,20 @@ def test_description_is_the_reply() -> None:
     assert outcome.slots() == {"dispute_description": "the pallets arrived crushed"}
 
 
+def test_a_question_at_the_description_step_is_not_taken_as_the_description() -> None:
+    outcome = run(
+        ValidateDisputeForm(),
+        tracker(
+            text="wait how much do i owe",
+            intent="check_balance",
+            form=FORM,
+            requested="dispute_description",
+        ),
+    )
+
+    assert "dispute_description" not in outcome.slots()
+
+
 def test_dispute_is_opened_and_the_reference_given(services: FakeServices) -> None:
     outcome = run(ActionRecordDispute(), tracker(slots=FULL))
 

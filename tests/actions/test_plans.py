@@ -303,3 +303,29 @@ def test_starting_the_form_without_a_proposal_says_nothing_extra(services: FakeS
     )
 
     assert outcome.messages == []
+
+
+def test_yes_to_the_hardship_offer_asks_for_that_plan(services: FakeServices) -> None:
+    outcome = run(
+        ActionStartPlan(),
+        tracker(
+            text="yes", intent="affirm", events=[{"event": "action", "name": "action_hardship"}]
+        ),
+    )
+
+    assert outcome.slots()["plan_request"] == "lowest"
+
+
+def test_the_lowest_request_becomes_the_most_generous_offer(services: FakeServices) -> None:
+    outcome = run(
+        ValidatePlanForm(),
+        tracker(form=FORM, requested="plan_request", candidates={"plan_request": "lowest"}),
+    )
+
+    assert services.calls.of("plan_offer") == [
+        (("A-1003",), {"months": None, "monthly_amount": None})
+    ]
+    offer = offer_from_json(outcome.slots()["plan_offer"])
+    assert offer == offer_plan(Decimal("1250.00"), TODAY, DEFAULT_POLICY)
+    assert offer is not None
+    assert not offer.counteroffer
