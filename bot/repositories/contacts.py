@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
@@ -63,3 +64,23 @@ def preferences(session: Session, account_id: int, now: datetime) -> ContactPref
         )
         session.add(found)
     return found
+
+
+@dataclass(frozen=True)
+class SenderAccount:
+    id: int
+    consumer: bool
+
+
+def sender_accounts(session: Session, channel: str, address: str) -> list[SenderAccount]:
+    """The ids (and consumer flags) of the accounts with ``address`` on file, oldest first.
+
+    :func:`accounts_for` without loading the accounts: this runs for every message.
+    """
+    query = (
+        select(Account.id, Account.consumer)
+        .join(Contact, Contact.account_id == Account.id)
+        .where(Contact.channel == channel, Contact.address == address)
+        .order_by(Account.id)
+    )
+    return [SenderAccount(row.id, bool(row.consumer)) for row in session.execute(query)]

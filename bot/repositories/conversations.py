@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, insert, select, update
 from sqlalchemy.orm import Session
 
-from bot.db.models import Conversation, Message
+from bot.db.models import Conversation, Escalation, Message
+from bot.repositories.ledger import table
 
 
 def current(session: Session, channel: str, sender: str) -> Conversation | None:
@@ -70,3 +73,126 @@ def latest_of_account(session: Session, account_id: int) -> Conversation | None:
         .limit(1)
     )
     return session.scalar(query)
+
+
+# --- the gateway's hot path: one row per question, Core statements, no ORM flush ----------
+
+
+@dataclass(frozen=True)
+class CurrentState:
+    """The sender's current conversation as an inbound message needs it."""
+
+    id: int
+    account_id: int | None
+    last_message_at: datetime
+    owner: int | None  # the collector who claimed it
+    claimed: bool
+    has_outbound: bool
+
+
+def current_state(session: Session, channel: str, sender: str) -> CurrentState | None:
+    """The sender's latest open conversation with its claim and whether anything was sent."""
+    claim = (
+        select(Escalation.assigned_to)
+        .where(Escalation.conversation_id == Conversation.id, Escalation.status == "claimed")
+        .order_by(Escalation.claimed_at.desc(), Escalation.id.desc())
+        .limit(1)
+    )
+    claimed = exists().where(
+        Escalation.conversation_id == Conversation.id, Escalation.status == "claimed"
+    )
+    sent = exists().where(Message.conversation_id == Conversation.id, Message.direction == "out")
+    query = (
+        select(
+            Conversation.id,
+            Conversation.account_id,
+            Conversation.last_message_at,
+            claim.scalar_subquery().label("owner"),
+            claimed.label("claimed"),
+            sent.label("has_outbound"),
+        )
+        .where(
+            Conversation.channel == channel,
+            Conversation.sender == sender,
+            Conversation.ended_at.is_(None),
+        )
+        .order_by(Conversation.last_message_at.desc(), Conversation.id.desc())
+        .limit(1)
+    )
+    row = session.execute(query).first()
+    if row is None:
+        return None
+    return CurrentState(
+        row.id,
+        row.account_id,
+        row.last_message_at,
+        row.owner,
+        bool(row.claimed),
+        bool(row.has_outbound),
+    )
+
+
+def end(session: Session, conversation_id: int) -> None:
+    """Ends a conversation at its last message."""
+    session.execute(
+        update(table(Conversation))
+        .where(Conversation.id == conversation_id)
+        .values(ended_at=Conversation.last_message_at)
+    )
+
+
+def add_messages(
+    session: Session,
+    conversation_id: int,
+    channel: str,
+    address: str,
+    bodies: Sequence[str],
+    *,
+    direction: str,
+    author: str,
+    at: datetime,
+    provider_id: str | None = None,
+) -> list[int]:
+    """Inserts messages into a conversation and moves its ``last_message_at`` up to ``at``."""
+    messages = table(Message)
+    ids = [
+        session.execute(
+            insert(messages)
+            .values(
+                conversation_id=conversation_id,
+                channel=channel,
+                direction=direction,
+                author=author,
+                address=address,
+                body=body,
+                provider_id=provider_id,
+                created_at=at,
+            )
+            .returning(messages.c.id)
+        ).scalar_one()
+        for body in bodies
+    ]
+    session.execute(
+        update(table(Conversation))
+        .where(Conversation.id == conversation_id, Conversation.last_message_at < at)
+        .values(last_message_at=at)
+    )
+    return ids
+
+
+def set_account(session: Session, conversation_id: int, account_id: int) -> None:
+    """Attaches a conversation that started without an account to the sender's account."""
+    session.execute(
+        update(table(Conversation))
+        .where(Conversation.id == conversation_id, Conversation.account_id.is_(None))
+        .values(account_id=account_id)
+    )
+
+
+def channel_and_sender(session: Session, conversation_id: int) -> tuple[str, str] | None:
+    """The channel and sender of a conversation, or None when there is no such one."""
+    query = select(Conversation.channel, Conversation.sender).where(
+        Conversation.id == conversation_id
+    )
+    row = session.execute(query).first()
+    return None if row is None else (row.channel, row.sender)

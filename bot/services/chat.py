@@ -9,8 +9,8 @@ Whatever the dialogue says, the gateway makes these hold for every message:
    disclosure;
 5. every bot message is in the transcript.
 
-Database work runs in a worker thread, one short transaction per step, so the event loop
-is never blocked and no transaction stays open while Rasa thinks.
+Database work runs in a worker thread, one short transaction before Rasa is asked and one
+after, so the event loop is never blocked and no transaction stays open while Rasa thinks.
 """
 
 from __future__ import annotations
@@ -25,6 +25,8 @@ from starlette.concurrency import run_in_threadpool
 
 from bot.clock import Clock
 from bot.errors import DialogueUnavailable
+from bot.services import conversations
+from bot.services.conversations import InboundRecord
 from integrations.rasa import BotMessage, DialogueEngine
 
 log = logging.getLogger(__name__)
@@ -44,15 +46,6 @@ class ChatDesk:
     clock: Clock
     dialogue: DialogueEngine
     company_name: str
-
-
-@dataclass(frozen=True)
-class Arrival:
-    """What the gateway knows once the inbound message is recorded."""
-
-    duplicate: bool
-    owner: int | None
-    disclose: bool
 
 
 def sender_id(channel: str, address: str) -> str:
@@ -83,35 +76,24 @@ async def handle_message(desk: ChatDesk, channel: str, address: str, text: str) 
     if replies and arrival.disclose:
         first = replies[0]
         replies[0] = replace(first, text=f"{disclosure(desk.company_name)}\n{first.text}")
-    await run_in_threadpool(_depart, desk.sessions, channel, address, replies, desk.clock.now())
+    bodies = [reply.as_plain_text() for reply in replies]
+    await run_in_threadpool(
+        _depart, desk.sessions, arrival.conversation_id, bodies, desk.clock.now()
+    )
     return replies
 
 
 def _arrive(
     sessions: sessionmaker[Session], channel: str, address: str, text: str, now: datetime
-) -> Arrival:
-    from bot.services import conversations, escalations, identity
-
+) -> InboundRecord:
     with sessions() as session:
-        record = conversations.record_inbound(session, channel, address, text, now=now)
-        if record.duplicate:
-            return Arrival(duplicate=True, owner=None, disclose=False)
-        owner = escalations.owner_of(session, channel, address)
-        account = identity.sender_account(session, channel, address)
-        consumer = account is not None and account.consumer
-        disclose = consumer and not conversations.has_outbound(session, record.conversation_id)
-        return Arrival(duplicate=False, owner=owner, disclose=disclose)
+        return conversations.record_inbound(session, channel, address, text, now=now)
 
 
 def _depart(
-    sessions: sessionmaker[Session],
-    channel: str,
-    address: str,
-    replies: Sequence[BotMessage],
-    now: datetime,
+    sessions: sessionmaker[Session], conversation_id: int, bodies: Sequence[str], now: datetime
 ) -> None:
-    from bot.services import conversations
-
+    if not bodies:
+        return
     with sessions() as session:
-        for reply in replies:
-            conversations.record_outbound(session, channel, address, reply.as_plain_text(), now=now)
+        conversations.record_replies(session, conversation_id, bodies, now=now)

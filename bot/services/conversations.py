@@ -6,21 +6,26 @@ the next message then ends it (``ended_at`` = its last message) and starts a new
 unless a collector has claimed an escalation on it: a conversation a person owns does not
 time out under them. Messages are their own record; conversations starting, ending and
 escalating are audited.
+
+Recording an inbound message also answers what the gateway must know before it lets the
+bot speak — is it a provider's retry, does a collector own the conversation, is a consumer
+disclosure due — in the same single transaction: this runs for every message.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.db.models import Conversation, Message
+from bot.db.models import Message
 from bot.errors import NotFound
 from bot.policy.rules import DEFAULT_POLICY, Policy
 from bot.policy.verification import session_expired
-from bot.repositories import audit, contacts, conversations, escalations
+from bot.repositories import audit, contacts, conversations
 from bot.services.customers import contact_channel, sender_address
 
 
@@ -33,6 +38,20 @@ class MessageRecord:
     duplicate: bool
 
 
+@dataclass(frozen=True)
+class InboundRecord(MessageRecord):
+    """A customer's message as recorded, with what decides whether and how the bot answers.
+
+    Attributes:
+        owner: the collector (user id) who has claimed the conversation, if any.
+        disclose: the sender's account is a consumer's and nothing has been sent to them
+            in this conversation yet (the first reply carries the disclosure).
+    """
+
+    owner: int | None = None
+    disclose: bool = False
+
+
 def record_inbound(
     session: Session,
     channel: str,
@@ -42,13 +61,32 @@ def record_inbound(
     now: datetime,
     provider_id: str | None = None,
     policy: Policy = DEFAULT_POLICY,
-) -> MessageRecord:
+) -> InboundRecord:
     """Records a customer's message; a repeated ``(channel, provider_id)`` writes nothing.
 
     Raises:
         InputError: naming the channel or address when either is not acceptable.
     """
-    return _record(session, channel, address, body, "in", "customer", now, provider_id, policy)
+    address = sender_address(channel, address)
+    with session.begin():
+        known = _known(session, channel, provider_id)
+        if known is not None:
+            return InboundRecord(known.id, known.conversation_id or 0, duplicate=True)
+        accounts = contacts.sender_accounts(session, contact_channel(channel), address)
+        state = _current(session, channel, address, accounts, now, policy)
+        message_id = _add(
+            session, state.id, channel, address, body, "in", "customer", now, provider_id
+        )
+        if message_id is None:
+            return _duplicate_of(session, channel, provider_id)
+        consumer = bool(accounts) and accounts[0].consumer
+        return InboundRecord(
+            message_id,
+            state.id,
+            duplicate=False,
+            owner=state.owner,
+            disclose=consumer and not state.has_outbound,
+        )
 
 
 def record_outbound(
@@ -67,7 +105,52 @@ def record_outbound(
     Raises:
         InputError: naming the channel or address when either is not acceptable.
     """
-    return _record(session, channel, address, body, "out", author, now, provider_id, policy)
+    address = sender_address(channel, address)
+    with session.begin():
+        known = _known(session, channel, provider_id)
+        if known is not None:
+            return MessageRecord(known.id, known.conversation_id or 0, duplicate=True)
+        accounts = contacts.sender_accounts(session, contact_channel(channel), address)
+        state = _current(session, channel, address, accounts, now, policy)
+        message_id = _add(
+            session, state.id, channel, address, body, "out", author, now, provider_id
+        )
+        if message_id is None:
+            return _duplicate_of(session, channel, provider_id)
+        return MessageRecord(message_id, state.id, duplicate=False)
+
+
+def record_replies(
+    session: Session,
+    conversation_id: int,
+    bodies: Sequence[str],
+    *,
+    now: datetime,
+    author: str = "bot",
+) -> list[int]:
+    """Records the bot's replies to a message in the conversation that message is in.
+
+    Returns:
+        The ids of the messages, in order.
+
+    Raises:
+        NotFound: naming the conversation id.
+    """
+    with session.begin():
+        found = conversations.channel_and_sender(session, conversation_id)
+        if found is None:
+            raise NotFound(f"conversation {conversation_id} does not exist")
+        channel, sender = found
+        return conversations.add_messages(
+            session,
+            conversation_id,
+            channel,
+            sender,
+            bodies,
+            direction="out",
+            author=author,
+            at=now,
+        )
 
 
 def mark_escalated(session: Session, conversation_id: int, *, now: datetime) -> None:
@@ -97,8 +180,15 @@ def has_outbound(session: Session, conversation_id: int) -> bool:
         return conversations.has_outbound(session, conversation_id)
 
 
-def _record(
+def _known(session: Session, channel: str, provider_id: str | None) -> Message | None:
+    if provider_id is None:
+        return None
+    return conversations.message_by_provider_id(session, channel, provider_id)
+
+
+def _add(
     session: Session,
+    conversation_id: int,
     channel: str,
     address: str,
     body: str,
@@ -106,69 +196,72 @@ def _record(
     author: str,
     now: datetime,
     provider_id: str | None,
-    policy: Policy,
-) -> MessageRecord:
-    address = sender_address(channel, address)
-    with session.begin():
-        if provider_id is not None:
-            known = conversations.message_by_provider_id(session, channel, provider_id)
-            if known is not None:
-                return _duplicate(known)
-        conversation = _conversation(session, channel, address, now, policy)
-        message = Message(
-            conversation_id=conversation.id,
-            channel=channel,
+) -> int | None:
+    """Adds a message; None when a concurrent retry of the same provider message won."""
+
+    def add() -> int:
+        (message_id,) = conversations.add_messages(
+            session,
+            conversation_id,
+            channel,
+            address,
+            [body],
             direction=direction,
             author=author,
-            address=address,
-            body=body,
+            at=now,
             provider_id=provider_id,
-            created_at=now,
         )
-        try:
-            with session.begin_nested():
-                session.add(message)
-        except IntegrityError:  # a concurrent retry of the same provider message won
-            known = conversations.message_by_provider_id(session, channel, provider_id or "")
-            if known is None:
-                raise
-            return _duplicate(known)
-        conversation.last_message_at = max(conversation.last_message_at, now)
-        return MessageRecord(message.id, conversation.id, duplicate=False)
+        return message_id
+
+    if provider_id is None:  # nothing unique to collide on: no savepoint needed
+        return add()
+    try:
+        with session.begin_nested():
+            return add()
+    except IntegrityError:
+        return None
 
 
-def _duplicate(message: Message) -> MessageRecord:
-    return MessageRecord(message.id, message.conversation_id or 0, duplicate=True)
+def _duplicate_of(session: Session, channel: str, provider_id: str | None) -> InboundRecord:
+    known = _known(session, channel, provider_id)
+    if known is None:  # the unique index refused it, yet it is not there: not a retry
+        raise RuntimeError(f"message {provider_id!r} on {channel} was refused but not stored")
+    return InboundRecord(known.id, known.conversation_id or 0, duplicate=True)
 
 
-def _conversation(
-    session: Session, channel: str, address: str, now: datetime, policy: Policy
-) -> Conversation:
-    """The sender's conversation for a message at ``now``, started or renewed as needed."""
-    accounts = contacts.accounts_for(session, contact_channel(channel), address)
+def _current(
+    session: Session,
+    channel: str,
+    address: str,
+    accounts: Sequence[contacts.SenderAccount],
+    now: datetime,
+    policy: Policy,
+) -> conversations.CurrentState:
+    """The sender's conversation for a message at ``now``, started or renewed as needed.
+
+    An idle one is ended and a new one started, unless a collector has claimed it.
+    """
     account_id = accounts[0].id if accounts else None
-    latest = conversations.current(session, channel, address)
-    if latest is not None and _idle(session, latest, now, policy):
-        latest.ended_at = latest.last_message_at
-        audit.record(session, at=now, entity="conversation", entity_id=latest.id, action="ended")
-        latest = None
-    if latest is None:
-        latest = conversations.start(session, channel, address, account_id, now)
+    state = conversations.current_state(session, channel, address)
+    if state is not None and not state.claimed and _idle(state.last_message_at, now, policy):
+        conversations.end(session, state.id)
+        audit.record(session, at=now, entity="conversation", entity_id=state.id, action="ended")
+        state = None
+    if state is None:
+        started = conversations.start(session, channel, address, account_id, now)
         audit.record(
             session,
             at=now,
             entity="conversation",
-            entity_id=latest.id,
+            entity_id=started.id,
             action="started",
             detail={"channel": channel, "account_id": account_id},
         )
-    elif latest.account_id is None and account_id is not None:
-        latest.account_id = account_id
-    return latest
+        return conversations.CurrentState(started.id, account_id, now, None, False, False)
+    if state.account_id is None and account_id is not None:
+        conversations.set_account(session, state.id, account_id)
+    return state
 
 
-def _idle(session: Session, conversation: Conversation, now: datetime, policy: Policy) -> bool:
-    """Idle too long, and no collector holds it."""
-    if not session_expired(conversation.last_message_at, now, policy):
-        return False
-    return escalations.claimed_on(session, conversation.id) is None
+def _idle(last_message_at: datetime, now: datetime, policy: Policy) -> bool:
+    return session_expired(last_message_at, now, policy)

@@ -20,7 +20,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.container import build_container
-from bot.db.models import Account, Contact, Message
+from bot.db.models import Account, Contact, Conversation, Escalation, Message, User
 from bot.errors import DialogueUnavailable
 from bot.settings import load_settings
 from bot.web.app import create_app
@@ -82,6 +82,34 @@ class Gateway:
                 .order_by(Message.id)
             ).all()
         return [(row.direction, row.author, row.body) for row in rows]
+
+    def claim(self, address: str) -> int:
+        """A collector claims an escalation on the sender's current web conversation."""
+        with self.sessions() as session, session.begin():
+            conversation = session.scalars(
+                select(Conversation)
+                .where(Conversation.channel == "web", Conversation.sender == address)
+                .order_by(Conversation.id.desc())
+            ).first()
+            assert conversation is not None
+            user = User(
+                email="ana@example.com", password_hash="x", role="collector", created_at=NOW
+            )
+            session.add(user)
+            session.flush()
+            session.add(
+                Escalation(
+                    conversation_id=conversation.id,
+                    channel="web",
+                    address=address,
+                    reason="customer_request",
+                    status="claimed",
+                    assigned_to=user.id,
+                    created_at=NOW,
+                    claimed_at=NOW,
+                )
+            )
+            return user.id
 
     def add_account(self, number: str, phone: str, *, consumer: bool) -> int:
         """An account whose phone is on file (as an SMS contact)."""

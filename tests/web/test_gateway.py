@@ -114,3 +114,15 @@ def test_a_body_that_is_not_json_is_400_naming_the_body(gateway: Gateway) -> Non
     response = gateway.post(content=b"sender=+16175550101&message=hi")
     assert response.status_code == 400
     assert response.json()["field"] == "body"
+
+
+def test_the_bot_is_silent_while_a_collector_owns_the_conversation(gateway: Gateway) -> None:
+    gateway.add_account("A-1", PHONE, consumer=False)
+    gateway.chat(PHONE, "i want a person")
+    gateway.claim(PHONE)
+    gateway.dialogue.calls.clear()
+
+    assert gateway.chat(PHONE, "hello? anyone there") == []
+
+    assert gateway.dialogue.calls == []
+    assert gateway.transcript(PHONE)[-1] == ("in", "customer", "hello? anyone there")
