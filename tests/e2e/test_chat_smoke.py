@@ -8,7 +8,7 @@ from bot.db.models import Message
 from integrations.rasa import parse_messages
 from tests.e2e.conftest import Stack
 
-SENDER = "+16175550101"
+SENDER = "+12075550121"  # a demo customer no other e2e test talks to
 
 
 def test_hi_through_the_gateway_gets_a_reply_and_both_are_in_the_transcript(
