@@ -10,22 +10,19 @@ number or a due date; and no example may verify the sender on its own.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import httpx
 import pytest
 from sqlalchemy import select
 
-from bot.cli.run import project_root
 from bot.db.models import Invoice, VerificationAttempt
 from tests.e2e.chat import customer
 from tests.e2e.conftest import Stack
+from tests.nlu_examples import held_out_examples, training_examples
 
 #: on-file phones of demo accounts no other e2e test talks to (two consumers, two businesses)
 SENDERS = ("+14045550112", "+17135550114", "+15405550115", "+14125550117")
-ANNOTATION = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
 MONTH = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 DISCLOSURES = {
     "an amount": re.compile(r"\$\s*\d|\b\d{1,3}(,\d{3})*\.\d{2}\b"),
@@ -35,23 +32,8 @@ DISCLOSURES = {
 }
 
 
-def examples(path: Path) -> Iterator[tuple[str, str]]:
-    """``(intent, text)`` of every example of a Rasa NLU YAML file, annotations removed."""
-    intent = None
-    for line in path.read_text(encoding="utf-8").splitlines():
-        stripped = line.strip()
-        if stripped.startswith("- intent:"):
-            intent = stripped.removeprefix("- intent:").strip()
-        elif stripped.startswith(("- synonym:", "- regex:", "- lookup:")):
-            intent = None
-        elif intent and line.startswith("    - "):
-            yield intent, ANNOTATION.sub(r"\1", stripped.removeprefix("- ")).strip()
-
-
 def all_examples() -> list[tuple[str, str]]:
-    root = project_root()
-    files = [*sorted((root / "data" / "nlu").glob("*.yml")), root / "tests/data/nlu_test.yml"]
-    return [example for path in files for example in examples(path)]
+    return training_examples() + held_out_examples()
 
 
 def _ask_unverified(stack: Stack, client: httpx.Client, phone: str, text: str) -> str:
