@@ -28,9 +28,9 @@ Prints, among other lines::
     intent macro-F1: 0.9xx
     entity F1 (micro, all extractors merged, exact span+label): 0.9xx
 
-and exits with status 1 when either figure is below its target (intent macro-F1 0.95,
-entity F1 0.90 unless ``--min-intent-f1`` / ``--min-entity-f1``), so ``make rasa-check``
-fails.
+then whether each meets its target (intent macro-F1 0.95, entity F1 0.90), and exits with
+status 1 when either is below its required minimum (the target, unless
+``--min-intent-f1`` / ``--min-entity-f1`` say otherwise), so ``make rasa-check`` fails.
 """
 
 from __future__ import annotations
@@ -49,8 +49,9 @@ from rasa_model import ROOT, SPACY_MODEL, model_path
 
 Span = tuple[int, int, str]
 #: the NLU targets: intent macro-F1 and merged entity F1 on the held-out set
-MIN_INTENT_F1 = 0.95
-MIN_ENTITY_F1 = 0.90
+#: the targets of the conversations issue, always reported as met or missed
+TARGET_INTENT_F1 = 0.95
+TARGET_ENTITY_F1 = 0.90
 
 
 @dataclass
@@ -169,8 +170,12 @@ def main() -> None:
     parser.add_argument("--model", type=Path, help="default: the current models/arbot-*")
     parser.add_argument("--nlu", type=Path, default=ROOT / "tests" / "data" / "nlu_test.yml")
     parser.add_argument("--out", type=Path, default=ROOT / ".cache" / "nlu-eval")
-    parser.add_argument("--min-intent-f1", type=float, default=MIN_INTENT_F1)
-    parser.add_argument("--min-entity-f1", type=float, default=MIN_ENTITY_F1)
+    parser.add_argument(
+        "--min-intent-f1", type=float, default=TARGET_INTENT_F1, help="fail below (default: target)"
+    )
+    parser.add_argument(
+        "--min-entity-f1", type=float, default=TARGET_ENTITY_F1, help="fail below (default: target)"
+    )
     args = parser.parse_args()
     model = (args.model or model_path()).resolve()
     if not model.is_file():
@@ -183,15 +188,17 @@ def main() -> None:
     sys.path.insert(0, str(ROOT))  # custom components (arbot_nlu) as `rasa` finds them
     intent_f1, entity_f1 = asyncio.run(evaluate(model, args.nlu.resolve(), out))
     figures = (
-        ("intent macro-F1", intent_f1, args.min_intent_f1),
-        ("entity F1", entity_f1, args.min_entity_f1),
+        ("intent macro-F1", intent_f1, TARGET_INTENT_F1, args.min_intent_f1),
+        ("entity F1", entity_f1, TARGET_ENTITY_F1, args.min_entity_f1),
     )
+    for name, value, target, _ in figures:
+        verdict = "met" if value >= target else "MISSED"
+        print(f"target {name} >= {target:.2f}: {verdict} ({value:.4f})")
     below = [
-        f"{name} {value:.4f} < {target:.2f}" for name, value, target in figures if value < target
+        f"{name} {value:.4f} < {floor:.2f}" for name, value, _, floor in figures if value < floor
     ]
     if below:
-        sys.exit("NLU below target: " + "; ".join(below))
-    print("NLU targets met: " + ", ".join(f"{name} >= {target:.2f}" for name, _, target in figures))
+        sys.exit("NLU below the required minimum: " + "; ".join(below))
 
 
 if __name__ == "__main__":
