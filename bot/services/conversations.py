@@ -67,26 +67,7 @@ def record_inbound(
     Raises:
         InputError: naming the channel or address when either is not acceptable.
     """
-    address = sender_address(channel, address)
-    with session.begin():
-        known = _known(session, channel, provider_id)
-        if known is not None:
-            return InboundRecord(known.id, known.conversation_id or 0, duplicate=True)
-        accounts = contacts.sender_accounts(session, contact_channel(channel), address)
-        state = _current(session, channel, address, accounts, now, policy)
-        message_id = _add(
-            session, state.id, channel, address, body, "in", "customer", now, provider_id
-        )
-        if message_id is None:
-            return _duplicate_of(session, channel, provider_id)
-        consumer = bool(accounts) and accounts[0].consumer
-        return InboundRecord(
-            message_id,
-            state.id,
-            duplicate=False,
-            owner=state.owner,
-            disclose=consumer and not state.has_outbound,
-        )
+    return _record(session, channel, address, body, "in", "customer", now, provider_id, policy)
 
 
 def record_outbound(
@@ -105,19 +86,7 @@ def record_outbound(
     Raises:
         InputError: naming the channel or address when either is not acceptable.
     """
-    address = sender_address(channel, address)
-    with session.begin():
-        known = _known(session, channel, provider_id)
-        if known is not None:
-            return MessageRecord(known.id, known.conversation_id or 0, duplicate=True)
-        accounts = contacts.sender_accounts(session, contact_channel(channel), address)
-        state = _current(session, channel, address, accounts, now, policy)
-        message_id = _add(
-            session, state.id, channel, address, body, "out", author, now, provider_id
-        )
-        if message_id is None:
-            return _duplicate_of(session, channel, provider_id)
-        return MessageRecord(message_id, state.id, duplicate=False)
+    return _record(session, channel, address, body, "out", author, now, provider_id, policy)
 
 
 def record_replies(
@@ -178,6 +147,39 @@ def has_outbound(session: Session, conversation_id: int) -> bool:
     """Whether the customer has been sent anything in this conversation yet."""
     with session.begin():
         return conversations.has_outbound(session, conversation_id)
+
+
+def _record(
+    session: Session,
+    channel: str,
+    address: str,
+    body: str,
+    direction: str,
+    author: str,
+    now: datetime,
+    provider_id: str | None,
+    policy: Policy,
+) -> InboundRecord:
+    address = sender_address(channel, address)
+    with session.begin():
+        known = _known(session, channel, provider_id)
+        if known is not None:
+            return InboundRecord(known.id, known.conversation_id or 0, duplicate=True)
+        accounts = contacts.sender_accounts(session, contact_channel(channel), address)
+        state = _current(session, channel, address, accounts, now, policy)
+        message_id = _add(
+            session, state.id, channel, address, body, direction, author, now, provider_id
+        )
+        if message_id is None:
+            return _duplicate_of(session, channel, provider_id)
+        consumer = bool(accounts) and accounts[0].consumer
+        return InboundRecord(
+            message_id,
+            state.id,
+            duplicate=False,
+            owner=state.owner,
+            disclose=consumer and not state.has_outbound,
+        )
 
 
 def _known(session: Session, channel: str, provider_id: str | None) -> Message | None:

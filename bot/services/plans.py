@@ -11,7 +11,7 @@ Above ``plan_approval_above`` the plan waits for a collector (``pending_approval
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -55,12 +55,9 @@ def plan_offer(
         NotFound: naming the account number.
         PlanNotAvailable: the balance is too small for a plan.
     """
-    with session.begin():
-        account = require_account(session, account_number)
-        today = customer_today(account, now, default_timezone)
-        summary = live_summary(session, account, today)
+    collectible, today = _collectible(session, account_number, now, default_timezone)
     return rules.offer_plan(
-        summary.collectible, today, policy, months=months, monthly_amount=monthly_amount
+        collectible, today, policy, months=months, monthly_amount=monthly_amount
     )
 
 
@@ -77,11 +74,8 @@ def hardship_offer(
         NotFound: naming the account number.
         PlanNotAvailable: the balance is too small for a plan.
     """
-    with session.begin():
-        account = require_account(session, account_number)
-        today = customer_today(account, now, default_timezone)
-        summary = live_summary(session, account, today)
-    return rules.lowest_installment_offer(summary.collectible, today, policy)
+    collectible, today = _collectible(session, account_number, now, default_timezone)
+    return rules.lowest_installment_offer(collectible, today, policy)
 
 
 def record_plan(
@@ -150,6 +144,16 @@ def record_plan(
             note = f"plan {plan.id}: {format_money(offer.total)} over {offer.months} months"
             escalation_id = escalate_account(session, account, "plan_approval", now, note).id
         return PlanRecord(plan.id, plan.status, offer.needs_approval, escalation_id)
+
+
+def _collectible(
+    session: Session, account_number: str, now: datetime, default_timezone: ZoneInfo | None
+) -> tuple[Decimal, date]:
+    """What a plan may cover, and the customer's today."""
+    with session.begin():
+        account = require_account(session, account_number)
+        today = customer_today(account, now, default_timezone)
+        return live_summary(session, account, today).collectible, today
 
 
 def _replace_current(session: Session, account_id: int, now: datetime) -> None:
