@@ -37,6 +37,7 @@ class ActionClaimPaid(Action):  # type: ignore[misc]
                 channel=parse_sender(tracker.sender_id).channel,
                 now=rt.now(),
                 description=latest_text(tracker),
+                policy=rt.policy,
             )
         except NotFound:
             dispatcher.utter_message(

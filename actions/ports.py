@@ -231,6 +231,7 @@ class Disputes(Protocol):
         channel: str,
         now: datetime,
         description: str = "",
+        policy: Policy = ...,
     ) -> ClaimResult: ...
 
 

@@ -32,6 +32,8 @@ class Policy:
     plan_first_due_max_days: int = 14
     plan_approval_above: Decimal = Decimal("10000")
     plan_grace_days: int = 3
+    # Disputes: "I already paid" with no invoice named matches a payment this recent
+    claim_match_days: int = 14
     # Contact
     contact_window_start: time = time(8, 0)
     contact_window_end: time = time(21, 0)

@@ -18,13 +18,12 @@ from sqlalchemy.orm import Session
 
 from bot.db.models import Account, Dispute, Invoice
 from bot.errors import Conflict, InputError, NotFound
+from bot.policy.rules import DEFAULT_POLICY, Policy
 from bot.repositories import audit, disputes, invoices
 from bot.services.customers import customer_today, require_account
 from bot.services.escalations import escalate_account
 
 REASONS = ("wrong_amount", "not_received", "damaged", "already_paid", "not_my_debt", "other")
-#: a payment received this many days before a claim, with no invoice named, matches it
-CLAIM_LOOKBACK_DAYS = 14
 _REFERENCE_ATTEMPTS = 5
 
 
@@ -91,12 +90,13 @@ def claim_paid(
     channel: str,
     now: datetime,
     description: str = "",
+    policy: Policy = DEFAULT_POLICY,
 ) -> ClaimResult:
     """A payment matching the customer's claim; else an ``already_paid`` dispute.
 
     With an invoice named, the claim matches when that invoice is paid in full and a
     payment was applied to it; otherwise it is disputed. With none, a payment received in
-    the last :data:`CLAIM_LOOKBACK_DAYS` days matches; otherwise the oldest open invoice
+    the last ``policy.claim_match_days`` days matches; otherwise the oldest open invoice
     not already under dispute is disputed (nothing, when none is open).
 
     Raises:
@@ -111,7 +111,7 @@ def claim_paid(
                 return ClaimResult(payment.id, None)
             target: str | None = invoice.invoice_number
         else:
-            since = customer_today(account, now) - timedelta(days=CLAIM_LOOKBACK_DAYS)
+            since = customer_today(account, now) - timedelta(days=policy.claim_match_days)
             payment = disputes.payment_received_since(session, account.id, since)
             if payment is not None:
                 return ClaimResult(payment.id, None)

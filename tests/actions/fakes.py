@@ -246,7 +246,7 @@ class FakeServices:
         return self.disputes
 
     def claim_paid(
-        self, session, account_number, invoice_number, *, channel, now, description=""
+        self, session, account_number, invoice_number, *, channel, now, description="", policy=None
     ) -> Claim:
         self.calls.add("claim_paid", account_number, invoice_number, channel=channel)
         return self.claim

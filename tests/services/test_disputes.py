@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from decimal import Decimal
 
@@ -105,3 +106,24 @@ def test_a_claim_on_a_paid_invoice_matches_its_payment(session: Session, seeded:
     assert result.matched_payment_id == payment.id
     assert result.dispute is None
     assert session.scalars(select(Dispute)).all() == []
+
+
+def test_a_claim_with_no_invoice_matches_a_payment_within_the_policy_days(
+    session: Session, seeded: Seeded
+) -> None:
+    with session.begin():
+        payment = Payment(
+            payment_id="P-2",
+            account_id=seeded.account_id,
+            received_date=date(2026, 11, 15),  # a week before NOW
+            amount=Decimal("100.00"),
+            unapplied_amount=Decimal("100.00"),
+            created_at=NOW,
+        )
+        session.add(payment)
+    strict = dataclasses.replace(DEFAULT_POLICY, claim_match_days=3)
+
+    assert claim_paid(session, "A-7", None, channel="sms", now=NOW).matched_payment_id == payment.id
+    unmatched = claim_paid(session, "A-7", None, channel="sms", now=NOW, policy=strict)
+    assert unmatched.matched_payment_id is None
+    assert unmatched.dispute is not None
