@@ -52,7 +52,17 @@ class Conflict(ArbotError):
 
 
 class DeliveryFailed(ArbotError):
-    """A channel provider did not accept a message."""
+    """A channel provider did not accept a message.
+
+    Args:
+        message: what went wrong, naming the provider and its error.
+        retryable: a later attempt may succeed (the provider was busy or failing), as
+            opposed to a refusal (a bad number, a blocked chat, bad credentials).
+    """
+
+    def __init__(self, message: str, *, retryable: bool = False) -> None:
+        super().__init__(message)
+        self.retryable = retryable
 
 
 class DialogueUnavailable(ArbotError):

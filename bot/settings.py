@@ -42,6 +42,8 @@ class Settings:
     telegram_secret: str = field(default="", repr=False)
     default_timezone: ZoneInfo | None = None
     company_name: str = "Acme Supply Co."
+    #: how a customer reaches a person (phone or e-mail), in the HELP answer
+    support_contact: str = ""
     payment_link: str = ""
     now: datetime | None = None
     policy: Policy = field(default_factory=Policy)
@@ -108,6 +110,7 @@ def load_settings(
         telegram_secret=get("TELEGRAM_SECRET"),
         default_timezone=zone_or_none(get("DEFAULT_TIMEZONE"), "ARBOT_DEFAULT_TIMEZONE"),
         company_name=get("COMPANY_NAME", Settings.company_name),
+        support_contact=get("SUPPORT_CONTACT"),
         payment_link=get("PAYMENT_LINK"),
         now=now,
         policy=_policy(env),

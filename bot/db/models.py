@@ -285,6 +285,7 @@ class Message(Base):
     __table_args__ = (
         UniqueConstraint("channel", "provider_id", name="uq_messages_provider"),
         Index("ix_messages_conversation", "conversation_id", "created_at"),
+        Index("ix_messages_provider", "provider", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -295,7 +296,16 @@ class Message(Base):
     address: Mapped[str] = mapped_column(String(200))  # the customer's phone or chat id
     body: Mapped[str] = mapped_column(Text)
     provider_id: Mapped[str | None] = mapped_column(String(128))
+    #: who carries an outbound message: twilio | telegram | outbox (None: answered inline)
+    provider: Mapped[str | None] = mapped_column(String(16))
+    #: one send per key, whatever retries or restarts happen (SPEC §6, §7)
+    idempotency_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    # queued | sent | delivered | undelivered | failed | received (provider statuses kept as is)
     delivery_status: Mapped[str | None] = mapped_column(String(32))
+    error: Mapped[str | None] = mapped_column(Text)
+    #: the suggested replies an outbound message offered, as JSON ``[{title, payload}]``:
+    #: an SMS answer "2" means the second one's payload
+    buttons: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
 
     conversation: Mapped[Conversation | None] = relationship(back_populates="messages")
@@ -353,6 +363,36 @@ class User(Base):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None]
     created_at: Mapped[datetime]
+
+
+class ApiToken(Base):
+    """A bearer token of a console user for the JSON API; only its SHA-256 is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+
+class LinkCode(Base):
+    """A single-use, expiring code that attaches a Telegram chat to an account (``/start CODE``).
+
+    Only the code's SHA-256 is stored, as for passwords: the code itself is a credential.
+    """
+
+    __tablename__ = "link_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    #: the chat id that used it
+    used_by: Mapped[str | None] = mapped_column(String(200))
 
 
 class AuditEvent(Base):

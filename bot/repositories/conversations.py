@@ -152,9 +152,19 @@ def add_messages(
     author: str,
     at: datetime,
     provider_id: str | None = None,
+    provider: str | None = None,
+    keys: Sequence[str | None] | None = None,
+    buttons: Sequence[str | None] | None = None,
 ) -> list[int]:
-    """Inserts messages into a conversation and moves its ``last_message_at`` up to ``at``."""
+    """Inserts messages into a conversation and moves its ``last_message_at`` up to ``at``.
+
+    ``provider`` and ``keys`` (one idempotency key per body) mark outbound messages that
+    are handed to a provider; they start ``queued``. ``buttons`` holds each message's
+    suggested replies as JSON.
+    """
     messages = table(Message)
+    keys = keys if keys is not None else [None] * len(bodies)
+    buttons = buttons if buttons is not None else [None] * len(bodies)
     ids = [
         session.execute(
             insert(messages)
@@ -166,11 +176,15 @@ def add_messages(
                 address=address,
                 body=body,
                 provider_id=provider_id,
+                provider=provider,
+                idempotency_key=key,
+                delivery_status="queued" if provider is not None else None,
+                buttons=choices,
                 created_at=at,
             )
             .returning(messages.c.id)
         ).scalar_one()
-        for body in bodies
+        for body, key, choices in zip(bodies, keys, buttons, strict=True)
     ]
     session.execute(
         update(table(Conversation))
@@ -178,6 +192,17 @@ def add_messages(
         .values(last_message_at=at)
     )
     return ids
+
+
+def last_buttons(session: Session, conversation_id: int) -> str | None:
+    """The suggested replies (JSON) of the latest outbound message of a conversation."""
+    query = (
+        select(Message.buttons)
+        .where(Message.conversation_id == conversation_id, Message.direction == "out")
+        .order_by(Message.id.desc())
+        .limit(1)
+    )
+    return session.scalar(query)
 
 
 def set_account(session: Session, conversation_id: int, account_id: int) -> None:

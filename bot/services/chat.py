@@ -2,12 +2,17 @@
 
 Whatever the dialogue says, the gateway makes these hold for every message:
 
-1. the message is in the transcript before anything else happens;
-2. while a collector owns the conversation the bot is silent (the console shows it);
-3. otherwise Rasa answers — and when Rasa cannot, the customer is told to try again later;
-4. the first bot message of a conversation with a consumer carries the debt-collector
+1. the message is in the transcript before anything else happens, once: a provider's
+   retry (the same provider id) is recognised and answered with nothing;
+2. an SMS carrier keyword (STOP, START, HELP and their synonyms) is obeyed at once and
+   confirmed, before anyone reads the message;
+3. while a collector owns the conversation the bot is silent (the console shows it);
+4. otherwise Rasa answers — and when Rasa cannot, the customer is told to try again later;
+5. the first bot message of a conversation with a consumer carries the debt-collector
    disclosure;
-5. every bot message is in the transcript.
+6. every bot message is in the transcript: on the web chat it is the HTTP answer; on SMS
+   and Telegram it is sent through the channel's sender (:mod:`bot.services.delivery`)
+   under a key made of the inbound message, so it is never sent twice.
 
 Database work runs in a worker thread, one short transaction before Rasa is asked and one
 after, so the event loop is never blocked and no transaction stays open while Rasa thinks.
@@ -25,8 +30,10 @@ from starlette.concurrency import run_in_threadpool
 
 from bot.clock import Clock
 from bot.errors import DialogueUnavailable
-from bot.services import conversations
+from bot.policy.keywords import Keyword, carrier_keyword
+from bot.services import conversations, delivery, keywords
 from bot.services.conversations import InboundRecord
+from bot.services.delivery import Postman
 from integrations.rasa import BotMessage, DialogueEngine
 
 log = logging.getLogger(__name__)
@@ -38,14 +45,24 @@ DISCLOSURE = (
 )
 
 
+#: channels whose customers text from a phone, where carrier keywords apply
+KEYWORD_CHANNELS = frozenset({"sms", "web"})
+
+
 @dataclass(frozen=True)
 class ChatDesk:
-    """What handling a message needs: the database, the clock, Rasa, the company's name."""
+    """What handling a message needs: the database, the clock, Rasa, the company's name.
+
+    ``postman`` sends the answers on channels that are not answered inline (SMS,
+    Telegram); without it, or on the web chat, answers are only recorded and returned.
+    """
 
     sessions: sessionmaker[Session]
     clock: Clock
     dialogue: DialogueEngine
     company_name: str
+    postman: Postman | None = None
+    support_contact: str = ""
 
 
 def sender_id(channel: str, address: str) -> str:
@@ -58,42 +75,110 @@ def disclosure(company_name: str) -> str:
     return DISCLOSURE.format(company=company_name)
 
 
-async def handle_message(desk: ChatDesk, channel: str, address: str, text: str) -> list[BotMessage]:
-    """Records ``text`` from ``address``, lets the bot answer unless a collector owns the
-    conversation, and records the answer; returns what to send back (maybe nothing).
+async def handle_message(
+    desk: ChatDesk, channel: str, address: str, text: str, *, provider_id: str | None = None
+) -> list[BotMessage]:
+    """Records ``text`` from ``address``, answers it unless a collector owns the
+    conversation, and records (and on SMS and Telegram sends) the answer; returns it.
+
+    ``provider_id`` is the provider's id of the inbound message (Twilio's ``MessageSid``,
+    Telegram's ``update_id``): a second message with the same one is a retry and gets no
+    answer.
     """
-    arrival = await run_in_threadpool(
-        _arrive, desk.sessions, channel, address, text, desk.clock.now()
+    now = desk.clock.now()
+    arrival, choice = await run_in_threadpool(
+        _arrive, desk.sessions, channel, address, text, now, provider_id
     )
-    if arrival.duplicate or arrival.owner is not None:
+    if arrival.duplicate:
         return []
-    metadata = {"channel": channel, "address": address}
-    try:
-        replies = await desk.dialogue.send(sender_id(channel, address), text, metadata)
-    except DialogueUnavailable as exc:
-        log.warning("answering %s:%s without the bot: %s", channel, address, exc)
-        replies = [BotMessage(TROUBLE_REPLY)]
+    text = choice or text
+    keyword = carrier_keyword(text) if channel in KEYWORD_CHANNELS else None
+    if keyword is not None:
+        answer = await run_in_threadpool(_obey, desk, keyword, channel, address, now)
+        replies = [BotMessage(answer)]
+    elif arrival.owner is not None:
+        return []
+    else:
+        replies = await _ask_bot(desk, channel, address, text)
     if replies and arrival.disclose:
         first = replies[0]
         replies[0] = replace(first, text=f"{disclosure(desk.company_name)}\n{first.text}")
-    bodies = [reply.as_plain_text() for reply in replies]
-    await run_in_threadpool(
-        _depart, desk.sessions, arrival.conversation_id, bodies, desk.clock.now()
-    )
+    await _answer(desk, channel, address, arrival, replies)
     return replies
 
 
+async def _ask_bot(desk: ChatDesk, channel: str, address: str, text: str) -> list[BotMessage]:
+    metadata = {"channel": channel, "address": address}
+    try:
+        return await desk.dialogue.send(sender_id(channel, address), text, metadata)
+    except DialogueUnavailable as exc:
+        log.warning("answering a %s customer without the bot: %s", channel, exc)
+        return [BotMessage(TROUBLE_REPLY)]
+
+
+async def _answer(
+    desk: ChatDesk,
+    channel: str,
+    address: str,
+    arrival: InboundRecord,
+    replies: Sequence[BotMessage],
+) -> None:
+    if desk.postman is None or channel == "web":
+        await run_in_threadpool(
+            _depart, desk.sessions, arrival.conversation_id, replies, desk.clock.now()
+        )
+        return
+    for number, reply in enumerate(replies):
+        await delivery.deliver(
+            desk.postman,
+            channel,
+            address,
+            reply,
+            key=f"reply:{arrival.id}:{number}",
+            conversation_id=arrival.conversation_id,
+        )
+
+
+def _obey(desk: ChatDesk, keyword: Keyword, channel: str, address: str, now: datetime) -> str:
+    with desk.sessions() as session:
+        return keywords.obey(
+            session,
+            keyword,
+            channel,
+            address,
+            now,
+            company=desk.company_name,
+            support_contact=desk.support_contact,
+        )
+
+
 def _arrive(
-    sessions: sessionmaker[Session], channel: str, address: str, text: str, now: datetime
-) -> InboundRecord:
+    sessions: sessionmaker[Session],
+    channel: str,
+    address: str,
+    text: str,
+    now: datetime,
+    provider_id: str | None,
+) -> tuple[InboundRecord, str | None]:
+    """Records the message; also what it chose when it answers numbered options."""
     with sessions() as session:
-        return conversations.record_inbound(session, channel, address, text, now=now)
+        record = conversations.record_inbound(
+            session, channel, address, text, now=now, provider_id=provider_id
+        )
+        if record.duplicate or channel not in KEYWORD_CHANNELS:
+            return record, None
+        return record, conversations.chosen_payload(session, record.conversation_id, text)
 
 
 def _depart(
-    sessions: sessionmaker[Session], conversation_id: int, bodies: Sequence[str], now: datetime
+    sessions: sessionmaker[Session],
+    conversation_id: int,
+    replies: Sequence[BotMessage],
+    now: datetime,
 ) -> None:
-    if not bodies:
+    if not replies:
         return
+    bodies = [reply.as_plain_text() for reply in replies]
+    buttons = [conversations.buttons_json(reply.buttons) for reply in replies]
     with sessions() as session:
-        conversations.record_replies(session, conversation_id, bodies, now=now)
+        conversations.record_replies(session, conversation_id, bodies, now=now, buttons=buttons)

@@ -14,6 +14,7 @@ disclosure due — in the same single transaction: this runs for every message.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,8 +26,9 @@ from bot.db.models import Message
 from bot.errors import NotFound
 from bot.policy.rules import DEFAULT_POLICY, Policy
 from bot.policy.verification import session_expired
-from bot.repositories import audit, contacts, conversations
+from bot.repositories import audit, contacts, conversations, messages
 from bot.services.customers import contact_channel, sender_address
+from integrations.rasa import Button
 
 
 @dataclass(frozen=True)
@@ -96,8 +98,11 @@ def record_replies(
     *,
     now: datetime,
     author: str = "bot",
+    buttons: Sequence[str | None] | None = None,
 ) -> list[int]:
     """Records the bot's replies to a message in the conversation that message is in.
+
+    ``buttons`` holds each reply's suggested replies as JSON (:func:`buttons_json`).
 
     Returns:
         The ids of the messages, in order.
@@ -119,7 +124,86 @@ def record_replies(
             direction="out",
             author=author,
             at=now,
+            buttons=buttons,
         )
+
+
+def buttons_json(buttons: Sequence[Button]) -> str | None:
+    """Suggested replies as stored with a message (None when there are none)."""
+    if not buttons:
+        return None
+    return json.dumps([{"title": b.title, "payload": b.payload} for b in buttons])
+
+
+def chosen_payload(session: Session, conversation_id: int, answer: str) -> str | None:
+    """What a numbered answer ("2") picks from the options the customer was last offered.
+
+    SMS has no buttons: they are sent as numbered options (SPEC §7), and the number that
+    comes back means that option's payload. None when ``answer`` is not such a number.
+    """
+    number = answer.strip().rstrip(".)")
+    if not number.isdigit():
+        return None
+    with session.begin():
+        stored = conversations.last_buttons(session, conversation_id)
+    if stored is None:
+        return None
+    options = json.loads(stored)
+    index = int(number) - 1
+    if not 0 <= index < len(options):
+        return None
+    return str(options[index]["payload"])
+
+
+def record_delivery(
+    session: Session,
+    channel: str,
+    address: str,
+    body: str,
+    *,
+    now: datetime,
+    author: str,
+    provider: str,
+    key: str,
+    conversation_id: int | None = None,
+    buttons: str | None = None,
+    policy: Policy = DEFAULT_POLICY,
+) -> MessageRecord:
+    """Records a message about to be handed to ``provider``, once per idempotency ``key``.
+
+    The message goes into ``conversation_id`` when given (a reply), else into the
+    sender's current conversation, started if needed (a collector's or the scheduler's
+    message). A key recorded before — a retried request, a rerun pass — writes nothing
+    and comes back with ``duplicate`` set.
+
+    Raises:
+        InputError: naming the channel or address when either is not acceptable.
+        NotFound: naming the conversation id.
+    """
+    address = sender_address(channel, address)
+    with session.begin():
+        known = messages.by_key(session, key)
+        if known is not None:
+            return MessageRecord(known.id, known.conversation_id or 0, duplicate=True)
+        if conversation_id is None:
+            accounts = contacts.sender_accounts(session, contact_channel(channel), address)
+            conversation_id = _current(session, channel, address, accounts, now, policy).id
+        elif conversations.get(session, conversation_id) is None:
+            raise NotFound(f"conversation {conversation_id} does not exist")
+        (message_id,) = conversations.add_messages(
+            session,
+            conversation_id,
+            channel,
+            address,
+            [body],
+            direction="out",
+            author=author,
+            at=now,
+            provider=provider,
+            keys=[key],
+            buttons=[buttons],
+        )
+        return MessageRecord(message_id, conversation_id, duplicate=False)
 
 
 def mark_escalated(session: Session, conversation_id: int, *, now: datetime) -> None:

@@ -9,7 +9,7 @@ engine (tests hand in a fake).
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
@@ -21,30 +21,51 @@ from starlette.routing import Route
 
 from bot.container import Container, container
 from bot.services.chat import ChatDesk
+from bot.services.delivery import Postman
 from bot.web import gateway
+from integrations.providers import build_senders
 from integrations.rasa import DialogueEngine, RasaRestEngine
+from integrations.senders import MessageSender
 
 
 def create_app(
-    app_container: Container | None = None, *, dialogue: DialogueEngine | None = None
+    app_container: Container | None = None,
+    *,
+    dialogue: DialogueEngine | None = None,
+    senders: Mapping[str, MessageSender] | None = None,
 ) -> Starlette:
     """Builds the web app around the process container.
 
     Args:
         app_container: the process container (default: built from the environment).
         dialogue: the dialogue engine (default: Rasa at ``ARBOT_RASA_URL``).
+        senders: the message sender of each channel (default: from the settings,
+            :func:`integrations.providers.build_senders`).
     """
     wiring = app_container or container()
-    engine = dialogue or RasaRestEngine(wiring.settings.rasa_urls)
-    desk = ChatDesk(wiring.sessions, wiring.clock, engine, wiring.settings.company_name)
+    settings = wiring.settings
+    engine = dialogue or RasaRestEngine(settings.rasa_urls)
+    outbound = senders if senders is not None else build_senders(settings)
+    postman = Postman(wiring.sessions, wiring.clock, outbound)
+    desk = ChatDesk(
+        wiring.sessions,
+        wiring.clock,
+        engine,
+        settings.company_name,
+        postman=postman,
+        support_contact=settings.support_contact,
+    )
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         try:
             yield
-        finally:
-            if dialogue is None:  # the app built it, so the app closes it
+        finally:  # what the app built, the app closes
+            if dialogue is None:
                 await engine.aclose()
+            if senders is None:
+                for sender in outbound.values():
+                    await sender.aclose()
 
     def ping_database() -> None:
         with wiring.engine.connect() as connection:

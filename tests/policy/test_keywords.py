@@ -1,0 +1,38 @@
+"""Carrier keywords are recognised only as the whole message, in any case."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.policy.keywords import Keyword, carrier_keyword
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("STOP", Keyword.STOP),
+        ("stop", Keyword.STOP),
+        ("  Stop.  ", Keyword.STOP),
+        ("STOPALL", Keyword.STOP),
+        ("unsubscribe", Keyword.STOP),
+        ("Cancel", Keyword.STOP),
+        ("end", Keyword.STOP),
+        ("QUIT!", Keyword.STOP),
+        ("revoke", Keyword.STOP),
+        ("optout", Keyword.STOP),
+        ("START", Keyword.START),
+        ("unstop", Keyword.START),
+        ("help", Keyword.HELP),
+        ("INFO", Keyword.HELP),
+    ],
+)
+def test_a_keyword_alone_is_recognised(body: str, expected: Keyword) -> None:
+    assert carrier_keyword(body) is expected
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["stop texting me", "please stop", "help me pay", "start a plan", "", "s t o p", "opt out"],
+)
+def test_a_sentence_with_a_keyword_in_it_is_not_a_keyword(body: str) -> None:
+    assert carrier_keyword(body) is None
