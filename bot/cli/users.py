@@ -7,6 +7,7 @@ import sys
 import click
 
 from bot.cli.context import wired
+from bot.services import api_tokens
 from bot.services.users import ROLES, add_user
 
 
@@ -30,3 +31,13 @@ def add(email: str, role: str, password_stdin: bool) -> None:
     click.echo(f"user {created.email} ({created.role}) created")
     if created.password_generated:
         click.echo(f"password: {created.password}  (shown once; store it now)")
+
+
+@user.command("token")
+@click.argument("email")
+def token(email: str) -> None:
+    """Issue a JSON API token for a user; printed once (only its hash is stored)."""
+    app = wired()
+    with app.sessions() as session:
+        issued = api_tokens.issue(session, email, app.clock.now())
+    click.echo(f"token: {issued}  (shown once; send it as 'Authorization: Bearer <token>')")

@@ -205,6 +205,26 @@ def last_buttons(session: Session, conversation_id: int) -> str | None:
     return session.scalar(query)
 
 
+def transcript(
+    session: Session, conversation_id: int
+) -> Sequence[tuple[int, str, str, str, str | None, datetime]]:
+    """(id, direction, author, body, delivery status, created at) of every message of a
+    conversation, oldest first."""
+    query = (
+        select(
+            Message.id,
+            Message.direction,
+            Message.author,
+            Message.body,
+            Message.delivery_status,
+            Message.created_at,
+        )
+        .where(Message.conversation_id == conversation_id)
+        .order_by(Message.id)
+    )
+    return [tuple(row) for row in session.execute(query)]
+
+
 def set_account(session: Session, conversation_id: int, account_id: int) -> None:
     """Attaches a conversation that started without an account to the sender's account."""
     session.execute(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import select
@@ -59,9 +60,15 @@ def claimed_on(session: Session, conversation_id: int) -> Escalation | None:
     return session.scalar(query)
 
 
-def get(session: Session, escalation_id: int) -> Escalation | None:
-    """The escalation with this id, or None."""
-    return session.get(Escalation, escalation_id)
+def get(session: Session, escalation_id: int, *, lock: bool = False) -> Escalation | None:
+    """The escalation with this id, or None; ``lock`` holds its row until the commit."""
+    return session.get(Escalation, escalation_id, with_for_update=lock)
+
+
+def active(session: Session) -> Sequence[Escalation]:
+    """Every open or claimed escalation, oldest first."""
+    query = select(Escalation).where(Escalation.status.in_(ACTIVE)).order_by(Escalation.id)
+    return session.scalars(query).all()
 
 
 def open_or_reuse(

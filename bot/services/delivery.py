@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -190,3 +190,11 @@ def _hold_reason(sessions: sessionmaker[Session], channel: str, address: str) ->
             if getattr(preference, f"{kind}_opt_out"):
                 return "opted_out"
     return None
+
+
+def outbox(
+    session: Session, *, limit: int, address: str | None = None
+) -> Sequence[messages.OutboxRow]:
+    """The newest messages the ``outbox`` provider accepted (``arbot outbox``)."""
+    with session.begin():
+        return messages.outbox(session, limit=limit, address=address)

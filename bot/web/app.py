@@ -22,7 +22,7 @@ from starlette.routing import Route
 from bot.container import Container, container
 from bot.services.chat import ChatDesk
 from bot.services.delivery import Postman
-from bot.web import gateway
+from bot.web import api, gateway
 from integrations.providers import build_senders
 from integrations.rasa import DialogueEngine, RasaRestEngine
 from integrations.senders import MessageSender
@@ -89,5 +89,10 @@ def create_app(
             " `arbot show ACCOUNT`.\n"
         )
 
-    routes = [Route("/", index), Route("/health", health), *gateway.routes(desk)]
+    routes = [
+        Route("/", index),
+        Route("/health", health),
+        *gateway.routes(desk),
+        *api.routes(postman),
+    ]
     return Starlette(routes=routes, lifespan=lifespan)

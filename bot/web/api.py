@@ -1,0 +1,160 @@
+"""The JSON API for collectors' tools: the escalation queue and human handoff (SPEC §8).
+
+Every request carries ``Authorization: Bearer <token>`` (``arbot user token EMAIL``
+issues one); a missing or unknown token is 401. Errors are JSON ``{"error": ...}`` with
+404 for an unknown escalation, 409 for a state conflict (claimed by someone else, not
+claimed before replying) and 400 for bad input.
+
+=====================================  ===========================================
+``GET  /api/escalations``              open and claimed escalations
+``GET  /api/escalations/{id}``         one escalation with its conversation's transcript
+``POST /api/escalations/{id}/claim``   take it: the customer's messages now come to you
+``POST /api/escalations/{id}/reply``   ``{"text": ...}``: send on the customer's channel
+``POST /api/escalations/{id}/resolve`` ``{"note": ...}`` (optional): the bot resumes
+=====================================  ===========================================
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from bot.errors import ArbotError, Conflict, InputError, NotFound
+from bot.services import api_tokens, delivery, handoff
+from bot.services.api_tokens import Caller
+from bot.services.delivery import Postman
+from integrations.rasa import BotMessage
+
+#: a collector's message is at most this long (ten SMS segments)
+MAX_REPLY_CHARS = 1600
+
+Handler = Callable[[Request, Caller], Awaitable[JSONResponse]]
+
+
+def routes(postman: Postman) -> list[Route]:
+    """The API's routes, bound to the delivery service (database, clock, senders)."""
+    sessions, clock = postman.sessions, postman.clock
+
+    def guarded(handler: Handler) -> Callable[[Request], Awaitable[JSONResponse]]:
+        async def endpoint(request: Request) -> JSONResponse:
+            caller = await run_in_threadpool(_caller, postman, request)
+            if caller is None:
+                return JSONResponse(
+                    {"error": "authorization: a valid bearer token is required"},
+                    status_code=401,
+                    headers={"WWW-Authenticate": "Bearer"},
+                )
+            try:
+                return await handler(request, caller)
+            except ArbotError as exc:
+                return _error(exc)
+
+        return endpoint
+
+    def in_session(call: Callable[..., Any], *args: Any) -> Awaitable[Any]:
+        def run() -> Any:
+            with sessions() as session:
+                return call(session, *args)
+
+        return run_in_threadpool(run)
+
+    async def queue(_request: Request, _caller: Caller) -> JSONResponse:
+        cases = await in_session(handoff.active_cases)
+        return JSONResponse({"escalations": [_json(case) for case in cases]})
+
+    async def show(request: Request, _caller: Caller) -> JSONResponse:
+        case, lines = await in_session(handoff.case, _id(request))
+        return JSONResponse({**_json(case), "messages": [_json(line) for line in lines]})
+
+    async def claim(request: Request, caller: Caller) -> JSONResponse:
+        case = await in_session(handoff.claim, _id(request), caller.id, clock.now())
+        return JSONResponse(_json(case))
+
+    async def reply(request: Request, caller: Caller) -> JSONResponse:
+        text = _text(await _body(request), "text", required=True)
+        case = await in_session(handoff.reply_target, _id(request), caller.id)
+        # a client that retries a reply sends the same Idempotency-Key: sent once
+        given = request.headers.get("idempotency-key", "").strip()[:100]
+        key = f"collector:{case.id}:{given}" if given else delivery.new_key("collector")
+        sent = await delivery.deliver(
+            postman,
+            case.channel or "",
+            case.address or "",
+            BotMessage(text),
+            key=key,
+            author="collector",
+            conversation_id=case.conversation_id,
+        )
+        status = 502 if sent.status == "failed" else 200
+        return JSONResponse(_json(sent), status_code=status)
+
+    async def resolve(request: Request, caller: Caller) -> JSONResponse:
+        note = _text(await _body(request), "note", required=False)
+        case = await in_session(handoff.resolve, _id(request), caller.id, clock.now(), note)
+        return JSONResponse(_json(case))
+
+    base = "/api/escalations"
+    return [
+        Route(base, guarded(queue), methods=["GET"]),
+        Route(base + "/{id:int}", guarded(show), methods=["GET"]),
+        Route(base + "/{id:int}/claim", guarded(claim), methods=["POST"]),
+        Route(base + "/{id:int}/reply", guarded(reply), methods=["POST"]),
+        Route(base + "/{id:int}/resolve", guarded(resolve), methods=["POST"]),
+    ]
+
+
+def _caller(postman: Postman, request: Request) -> Caller | None:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    with postman.sessions() as session:
+        return api_tokens.authenticate(session, token.strip())
+
+
+def _id(request: Request) -> int:
+    return int(request.path_params["id"])
+
+
+async def _body(request: Request) -> dict[str, Any]:
+    raw = await request.body()
+    if not raw:
+        return {}
+    try:
+        payload = await request.json()
+    except ValueError:
+        raise InputError("body: not valid JSON") from None
+    if not isinstance(payload, dict):
+        raise InputError("body: expected a JSON object")
+    return payload
+
+
+def _text(payload: dict[str, Any], field: str, *, required: bool) -> str:
+    value = payload.get(field, "")
+    if not isinstance(value, str):
+        raise InputError(f"{field}: expected a string")
+    value = value.strip()
+    if required and not value:
+        raise InputError(f"{field}: missing or blank")
+    if len(value) > MAX_REPLY_CHARS:
+        raise InputError(f"{field}: longer than {MAX_REPLY_CHARS} characters")
+    return value
+
+
+def _error(exc: ArbotError) -> JSONResponse:
+    status = 404 if isinstance(exc, NotFound) else 409 if isinstance(exc, Conflict) else 400
+    body: dict[str, str] = {"error": str(exc)}
+    if isinstance(exc, InputError):
+        body["field"] = str(exc).partition(":")[0]
+    return JSONResponse(body, status_code=status)
+
+
+def _json(item: object) -> dict[str, Any]:
+    data = dataclasses.asdict(item)  # type: ignore[call-overload]
+    return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in data.items()}
