@@ -38,6 +38,8 @@ class Settings:
     twilio_account_sid: str = ""
     twilio_auth_token: str = field(default="", repr=False)
     twilio_from: str = ""
+    #: the Twilio REST API's base URL (tests point it at a local fake)
+    twilio_api_url: str = "https://api.twilio.com"
     telegram_token: str = field(default="", repr=False)
     telegram_secret: str = field(default="", repr=False)
     default_timezone: ZoneInfo | None = None
@@ -106,6 +108,7 @@ def load_settings(
         twilio_account_sid=get("TWILIO_ACCOUNT_SID"),
         twilio_auth_token=get("TWILIO_AUTH_TOKEN"),
         twilio_from=get("TWILIO_FROM"),
+        twilio_api_url=get("TWILIO_API_URL", Settings.twilio_api_url).rstrip("/"),
         telegram_token=get("TELEGRAM_TOKEN"),
         telegram_secret=get("TELEGRAM_SECRET"),
         default_timezone=zone_or_none(get("DEFAULT_TIMEZONE"), "ARBOT_DEFAULT_TIMEZONE"),
