@@ -66,16 +66,16 @@ def set_receipt(
     session.execute(update(table(Message)).where(Message.id == message_id).values(**values))
 
 
-def set_status_by_provider_id(
-    session: Session, provider: str, provider_id: str, status: str, error: str | None
-) -> int:
-    """Stores a delivery status callback; returns how many messages it matched (0 or 1)."""
-    result = session.execute(
-        update(table(Message))
+def status_by_provider_id(
+    session: Session, provider: str, provider_id: str
+) -> tuple[int, str | None] | None:
+    """The id and delivery status of the message a provider knows by ``provider_id``."""
+    row = session.execute(
+        select(Message.id, Message.delivery_status)
         .where(Message.provider == provider, Message.provider_id == provider_id)
-        .values(delivery_status=status, error=error)
-    )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+        .with_for_update()
+    ).first()
+    return None if row is None else (row.id, row.delivery_status)
 
 
 @dataclass(frozen=True)

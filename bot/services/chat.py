@@ -39,6 +39,7 @@ from integrations.rasa import BotMessage, DialogueEngine
 log = logging.getLogger(__name__)
 
 TROUBLE_REPLY = "Sorry, we're having trouble right now. Please try again in a few minutes."
+TEXT_ONLY_REPLY = "Sorry, I can only read text messages. Please type your question."
 DISCLOSURE = (
     "{company} is a debt collector attempting to collect a debt; any information obtained "
     "will be used for that purpose."
@@ -98,6 +99,8 @@ async def handle_message(
         replies = [BotMessage(answer)]
     elif arrival.owner is not None:
         return []
+    elif not text.strip():  # a picture or a sticker without words: nothing for the bot
+        replies = [BotMessage(TEXT_ONLY_REPLY)]
     else:
         replies = await _ask_bot(desk, channel, address, text)
     if replies and arrival.disclose:

@@ -30,6 +30,7 @@ from starlette.concurrency import run_in_threadpool
 from bot.clock import Clock
 from bot.db.models import ContactPreference
 from bot.errors import DeliveryFailed, InputError
+from bot.policy.delivery_status import supersedes
 from bot.repositories import contacts, messages
 from bot.services import conversations
 from bot.services.customers import contact_channel, sender_address
@@ -131,9 +132,19 @@ def record_status(
     status: str,
     error: str | None = None,
 ) -> bool:
-    """Stores a provider's delivery status callback; False when no message matches."""
+    """Stores a provider's delivery status callback; False when no message matches.
+
+    A callback that arrives after a later one (``sent`` after ``delivered``) changes
+    nothing (:func:`bot.policy.delivery_status.supersedes`).
+    """
     with sessions() as session, session.begin():
-        return messages.set_status_by_provider_id(session, provider, provider_id, status, error) > 0
+        found = messages.status_by_provider_id(session, provider, provider_id)
+        if found is None:
+            return False
+        message_id, current = found
+        if supersedes(status, current):
+            messages.set_receipt(session, message_id, status=status, error=error)
+        return True
 
 
 def _record(

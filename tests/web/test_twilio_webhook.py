@@ -19,7 +19,7 @@ from twilio.request_validator import RequestValidator
 
 from bot.container import build_container
 from bot.db.models import ContactPreference, Conversation, Message
-from bot.services.chat import ChatDesk, disclosure
+from bot.services.chat import TEXT_ONLY_REPLY, ChatDesk, disclosure
 from bot.services.delivery import Postman, deliver
 from bot.services.keywords import STARTED, STOPPED
 from bot.settings import load_settings
@@ -215,10 +215,13 @@ def test_a_replayed_message_sid_is_recorded_and_answered_once(sms: SmsGateway) -
     assert len(sms.gateway.dialogue.calls) == 1
 
 
-def test_a_message_without_body_is_handled_as_empty_text(sms: SmsGateway) -> None:
+def test_a_message_without_body_is_recorded_and_answered_without_the_bot(
+    sms: SmsGateway,
+) -> None:
     sms.text(None)
     assert sms.rows()[0][:2] == ("in", "")
-    assert sms.twilio.bodies() == ["Hi! How can I help?"]
+    assert sms.gateway.dialogue.calls == []
+    assert sms.twilio.bodies() == [TEXT_ONLY_REPLY]
 
 
 def test_a_5000_character_message_is_cut_to_1600(sms: SmsGateway) -> None:
