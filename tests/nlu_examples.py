@@ -10,6 +10,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 TRAINING = ROOT / "data" / "nlu"
 HELD_OUT = ROOT / "tests" / "data" / "nlu_test.yml"
+#: written from SPEC §5 alone, without reading the training data or the held-out set
+BLIND = ROOT / "tests" / "data" / "nlu_blind.yml"
 ANNOTATION = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
 
 
@@ -32,6 +34,10 @@ def training_examples() -> list[tuple[str, str]]:
 
 def held_out_examples() -> list[tuple[str, str]]:
     return list(examples(HELD_OUT))
+
+
+def blind_examples() -> list[tuple[str, str]]:
+    return list(examples(BLIND))
 
 
 def normalized(text: str) -> str:
