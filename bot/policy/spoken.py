@@ -37,6 +37,9 @@ from decimal import Decimal
 
 from bot.policy.money import cents
 
+#: the largest amount a customer can name: what Numeric(14, 2) holds
+MAX_SPOKEN_AMOUNT = Decimal("999999999999.99")
+
 # fmt: off
 _SMALL_WORDS = (
     "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
@@ -129,7 +132,8 @@ def _plain_amount(t: str) -> Decimal | None:
     if (m := _DIGITS.fullmatch(t)) is not None:
         return _digits_value(m["whole"], m["frac"], m["k"])
     if (m := re.fullmatch(r"(\d+)\s+(hundred|thousand|grand)", t)) is not None:
-        return cents(Decimal(int(m[1]) * _SCALES[m[2]]))
+        value = Decimal(int(m[1]) * _SCALES[m[2]])
+        return cents(value) if value <= MAX_SPOKEN_AMOUNT else None
     words = re.split(r"[\s-]+", t)
     if all(w in _NUMBER_WORDS for w in words):
         value = _words_value(words)
@@ -137,9 +141,11 @@ def _plain_amount(t: str) -> Decimal | None:
     return None
 
 
-def _digits_value(whole: str, frac: str | None, k: str | None) -> Decimal:
+def _digits_value(whole: str, frac: str | None, k: str | None) -> Decimal | None:
     value = Decimal(f"{whole.replace(',', '')}.{frac or '0'}")
-    return cents(value * 1000 if k else value)
+    value = value * 1000 if k else value
+    # more than the database can hold (and more than anyone owes): not an amount
+    return cents(value) if value <= MAX_SPOKEN_AMOUNT else None
 
 
 def _words_value(words: list[str]) -> int | None:

@@ -219,3 +219,9 @@ def test_any_text_parses_or_is_refused_without_error(text: str, today: date) -> 
 )
 def test_parse_count(text: str, count: int | None) -> None:
     assert parse_count(text) == count
+
+
+def test_an_amount_larger_than_the_database_holds_is_not_an_amount() -> None:
+    assert parse_amount("100000000000000000000000000") is None
+    assert parse_amount("999999999999999 thousand") is None
+    assert parse_amount("999999999999.99") == Decimal("999999999999.99")
