@@ -132,8 +132,8 @@ def _plain_amount(t: str) -> Decimal | None:
     if (m := _DIGITS.fullmatch(t)) is not None:
         return _digits_value(m["whole"], m["frac"], m["k"])
     if (m := re.fullmatch(r"(\d+)\s+(hundred|thousand|grand)", t)) is not None:
-        value = Decimal(int(m[1]) * _SCALES[m[2]])
-        return cents(value) if value <= MAX_SPOKEN_AMOUNT else None
+        scaled = Decimal(int(m[1]) * _SCALES[m[2]])
+        return cents(scaled) if scaled <= MAX_SPOKEN_AMOUNT else None
     words = re.split(r"[\s-]+", t)
     if all(w in _NUMBER_WORDS for w in words):
         value = _words_value(words)
