@@ -42,6 +42,10 @@ class Settings:
     twilio_api_url: str = "https://api.twilio.com"
     telegram_token: str = field(default="", repr=False)
     telegram_secret: str = field(default="", repr=False)
+    #: the Bot API's address up to the token (a local fake in tests, a self-hosted server)
+    telegram_api_url: str = "https://api.telegram.org/bot"
+    #: the bot's @username without the @, for ``https://t.me/<bot>?start=CODE`` links
+    telegram_bot_username: str = ""
     default_timezone: ZoneInfo | None = None
     company_name: str = "Acme Supply Co."
     #: how a customer reaches a person (phone or e-mail), in the HELP answer
@@ -111,6 +115,8 @@ def load_settings(
         twilio_api_url=get("TWILIO_API_URL", Settings.twilio_api_url).rstrip("/"),
         telegram_token=get("TELEGRAM_TOKEN"),
         telegram_secret=get("TELEGRAM_SECRET"),
+        telegram_api_url=get("TELEGRAM_API_URL", Settings.telegram_api_url).rstrip("/"),
+        telegram_bot_username=get("TELEGRAM_BOT_USERNAME").removeprefix("@"),
         default_timezone=zone_or_none(get("DEFAULT_TIMEZONE"), "ARBOT_DEFAULT_TIMEZONE"),
         company_name=get("COMPANY_NAME", Settings.company_name),
         support_contact=get("SUPPORT_CONTACT"),

@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from bot.cli import accounts, chat, database, demo, imports, outbox, reports, run, users
+from bot.cli import accounts, chat, database, demo, imports, outbox, reports, run, telegram, users
 from bot.errors import ArbotError, ImportRejected
 
 
@@ -47,6 +47,7 @@ cli.add_command(users.user)
 cli.add_command(run.run)
 cli.add_command(chat.chat)
 cli.add_command(outbox.outbox)
+cli.add_command(telegram.telegram)
 
 
 def main() -> None:

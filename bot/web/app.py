@@ -22,7 +22,7 @@ from starlette.routing import Route
 from bot.container import Container, container
 from bot.services.chat import ChatDesk
 from bot.services.delivery import Postman
-from bot.web import api, gateway, twilio
+from bot.web import api, gateway, telegram, twilio
 from integrations.providers import build_senders
 from integrations.rasa import DialogueEngine, RasaRestEngine
 from integrations.senders import MessageSender
@@ -95,5 +95,10 @@ def create_app(
         *gateway.routes(desk),
         *api.routes(postman),
         *twilio.routes(desk, auth_token=settings.twilio_auth_token, public_url=settings.public_url),
+        *telegram.routes(
+            desk,
+            secret=settings.telegram_secret,
+            answerer=telegram.callback_answerer(outbound.get("telegram")),
+        ),
     ]
     return Starlette(routes=routes, lifespan=lifespan)

@@ -1,0 +1,1 @@
+"""Local servers that speak the providers' APIs, for tests of the real client libraries."""
