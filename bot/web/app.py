@@ -84,7 +84,10 @@ def create_app(
         return PlainTextResponse(
             f"arbot for {wiring.settings.company_name}\n\n"
             "GET /health   liveness and database check\n"
-            f"POST {gateway.PATH}   web chat (the JSON of Rasa's REST channel)\n\n"
+            f"POST {gateway.PATH}   web chat (the JSON of Rasa's REST channel)\n"
+            "POST /webhooks/twilio/sms, /webhooks/twilio/status   Twilio (signed)\n"
+            "POST /webhooks/telegram   Telegram (secret token)\n"
+            "GET  /api/escalations   the collectors' JSON API (bearer token)\n\n"
             "Reports and accounts: `arbot report aging`, `arbot report kpis`,"
             " `arbot show ACCOUNT`.\n"
         )

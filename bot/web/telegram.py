@@ -12,8 +12,9 @@ What an update becomes (``arbot telegram poll`` hands its updates to the same
   replies go out through the Telegram sender before the webhook answers ``200 {}``;
 * ``/start CODE`` (a deep link ``t.me/<bot>?start=CODE``) → the code is redeemed
   (:mod:`bot.services.telegram_links`) and the customer told the outcome; a bare
-  ``/start`` greets (the bot gets ``/greet``); ``/stop`` and ``/help`` are STOP and
-  HELP (:mod:`bot.services.keywords`) for the chat's Telegram subscription;
+  ``/start`` turns automated messages back on (if ``/stop`` turned them off) and greets
+  (the bot gets ``/greet``); ``/stop`` and ``/help`` are STOP and HELP
+  (:mod:`bot.services.keywords`) for the chat's Telegram subscription;
 * a pressed inline button → answered (``answerCallbackQuery``), then its data goes to the
   bot as the customer's message — or the button's title, when the payload was too long
   for Telegram and went out as the button's position (:mod:`integrations.telegram_bot`);
@@ -41,7 +42,7 @@ from starlette.routing import Route
 
 from bot.errors import DeliveryFailed, InputError
 from bot.policy.keywords import Keyword
-from bot.services import chat, conversations, delivery, keywords, telegram_links
+from bot.services import chat, conversations, delivery, keywords, preferences, telegram_links
 from bot.services.conversations import InboundRecord
 from integrations.rasa import BotMessage
 from integrations.telegram_bot import BUTTON_INDEX, MAX_TEXT_CHARS
@@ -151,6 +152,8 @@ async def handle(
     name, argument = ("", "") if incoming.callback_id else _command(incoming.text)
     if name in KEYWORDS or (name == "start" and argument):
         return await _command_answer(desk, incoming, name, argument)
+    if name == "start":  # a bare /start (re)opens the chat: automated messages back on
+        await run_in_threadpool(_resubscribe, desk, incoming.chat_id)
     text = GREETING if name == "start" else incoming.text
     replies = await chat.handle_message(
         desk, CHANNEL, incoming.chat_id, text, provider_id=provider_id
@@ -251,6 +254,11 @@ def _link(desk: chat.ChatDesk, code: str, chat_id: str, now: datetime) -> tuple[
             return NOT_LINKED.format(reason=str(exc).replace(":", "", 1)), False
     last4 = linked.account_number[-4:]
     return LINKED.format(last4=last4, name=linked.account_name), linked.consumer
+
+
+def _resubscribe(desk: chat.ChatDesk, chat_id: str) -> None:
+    with desk.sessions() as session:
+        preferences.opt_in(session, CHANNEL, chat_id, desk.clock.now())
 
 
 def _obey(desk: chat.ChatDesk, keyword: Keyword, chat_id: str, now: datetime) -> str:

@@ -267,8 +267,22 @@ def test_stop_opts_the_chat_out_of_telegram_and_confirms(tg: TelegramGateway) ->
         preference = session.get(ContactPreference, account_id)
         assert preference is not None
         assert (preference.telegram_opt_out, preference.sms_opt_out) == (True, False)
-    assert tg.fake.sent[-1]["text"] == keywords.STOPPED.format(company="Acme Supply Co.")
+    assert tg.fake.sent[-1]["text"] == keywords.TELEGRAM_ANSWERS[Keyword.STOP].format(
+        company="Acme Supply Co."
+    )
     assert tg.dialogue.calls == []
+
+
+def test_a_bare_start_after_stop_turns_automated_messages_back_on(tg: TelegramGateway) -> None:
+    account_id = tg.add_account("A-104321")
+    tg.send(text_update(1, CHAT, f"/start {tg.issue('A-104321')}"))
+    tg.send(text_update(2, CHAT, "/stop"))
+    tg.send(text_update(3, CHAT, "/start"))
+    with tg.sessions() as session:
+        preference = session.get(ContactPreference, account_id)
+        assert preference is not None
+        assert preference.telegram_opt_out is False
+    assert tg.dialogue.calls[-1][:2] == (SENDER, GREETING)
 
 
 def test_help_answers_with_the_help_text(tg: TelegramGateway) -> None:
