@@ -7,12 +7,14 @@ The real environment wins over ``.env``. Policy numbers are overridden one by on
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import datetime, time, timezone
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.clock import Clock, FixedClock, SystemClock, parse_instant
@@ -53,6 +55,12 @@ class Settings:
     payment_link: str = ""
     now: datetime | None = None
     policy: Policy = field(default_factory=Policy)
+    #: minutes between two reminder passes of the scheduler
+    scheduler_interval_minutes: int = 15
+    #: when the scheduler evaluates the day (promises, plans), in ``default_timezone`` or UTC
+    scheduler_daily_at: time = time(6, 0)
+    #: how often a waiting scheduler retries the lock, and the leader checks it still holds it
+    scheduler_lock_poll_seconds: float = 5.0
 
     def clock(self) -> Clock:
         """The clock every process of this deployment uses."""
@@ -123,6 +131,7 @@ def load_settings(
         payment_link=get("PAYMENT_LINK"),
         now=now,
         policy=_policy(env),
+        **_scheduler(get),
     )
 
 
@@ -134,6 +143,32 @@ def zone_or_none(name: str, variable: str) -> ZoneInfo | None:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError(f"{variable}: {name!r} is not an IANA time zone") from None
+
+
+def _scheduler(get: Callable[[str, str], str]) -> dict[str, Any]:
+    """The ``ARBOT_SCHEDULER_*`` settings, each checked and named when malformed."""
+    minutes = _int(get("SCHEDULER_INTERVAL_MINUTES", "15"), "ARBOT_SCHEDULER_INTERVAL_MINUTES")
+    if minutes < 1:
+        raise ConfigError(f"ARBOT_SCHEDULER_INTERVAL_MINUTES: {minutes} is not at least 1")
+    daily = get("SCHEDULER_DAILY_AT", "06:00")
+    try:
+        daily_at = time.fromisoformat(daily)
+    except ValueError:
+        daily_at = time(tzinfo=timezone.utc)  # refused below, like an offset
+    if daily_at.tzinfo is not None:  # the zone is ARBOT_DEFAULT_TIMEZONE's, not an offset's
+        raise ConfigError(f"ARBOT_SCHEDULER_DAILY_AT: {daily!r} is not a local time (HH:MM)")
+    poll = get("SCHEDULER_LOCK_POLL_SECONDS", "5")
+    try:
+        poll_seconds = float(poll)
+    except ValueError:
+        poll_seconds = 0.0
+    if not (math.isfinite(poll_seconds) and poll_seconds > 0):
+        raise ConfigError(f"ARBOT_SCHEDULER_LOCK_POLL_SECONDS: {poll!r} is not a positive number")
+    return {
+        "scheduler_interval_minutes": minutes,
+        "scheduler_daily_at": daily_at,
+        "scheduler_lock_poll_seconds": poll_seconds,
+    }
 
 
 def _int(text: str, variable: str) -> int:

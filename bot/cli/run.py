@@ -1,9 +1,10 @@
 """``arbot run``: every process under one supervisor; Ctrl-C stops them all.
 
 Processes: the action server (rasa-sdk), Rasa (from ``.venv/rasa``, serving the newest
-``models/arbot-*.tar.gz``) and the web app (gateway, console, API). Without a trained
-model Rasa and the action server are skipped with a note; the gateway then answers that
-it is having trouble, and everything else works.
+``models/arbot-*.tar.gz``), the web app (gateway, console, API) and the reminder scheduler
+(``arbot scheduler``; when another scheduler already holds the database's scheduler lock
+it waits to take over). Without a trained model Rasa and the action server are skipped
+with a note; the gateway then answers that it is having trouble, and everything else works.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import click
 
 import bot
 from bot.cli.context import wired
+from bot.scheduler.timetable import Timetable
 from bot.settings import Settings
 from integrations import rasa_server
 
@@ -55,7 +57,8 @@ def processes(settings: Settings, root: Path | None = None) -> Plan:
     """The processes of a deployment on this machine, in start order."""
     root = root or project_root()
     dialogue, notes = _dialogue(settings, root)
-    return Plan((*dialogue, ProcessSpec("web", _web_argv(settings))), notes)
+    web = ProcessSpec("web", _web_argv(settings))
+    return Plan((*dialogue, web, ProcessSpec("scheduler", _scheduler_argv())), notes)
 
 
 def _dialogue(settings: Settings, root: Path) -> tuple[tuple[ProcessSpec, ...], tuple[str, ...]]:
@@ -104,6 +107,14 @@ def _web_argv(settings: Settings) -> tuple[str, ...]:
     )
 
 
+def _scheduler_argv() -> tuple[str, ...]:
+    """``arbot scheduler``, by the app env's ``arbot`` script when it is installed."""
+    script = Path(sys.executable).with_name("arbot")
+    if script.is_file():
+        return (str(script), "scheduler")
+    return (sys.executable, "-c", "from bot.cli.main import main; main()", "scheduler")
+
+
 def _start(spec: ProcessSpec) -> subprocess.Popen[bytes]:
     env = {**os.environ, **spec.env} if spec.env else None
     return subprocess.Popen(spec.argv, env=env, cwd=spec.cwd)  # noqa: S603
@@ -150,6 +161,9 @@ def _describe(
         click.echo(f"  rasa         {settings.rasa_urls[0]}")
     if "actions" in children:
         click.echo(f"  actions      {settings.action_server_url}")
+    if "scheduler" in children:
+        click.echo(f"  scheduler    {Timetable.from_settings(settings).describe()}")
+        click.echo("               (one active per database; another waits to take over)")
     for note in plan.notes:
         click.echo(f"  note         {note}")
     click.echo(f"  try          {cli} show A-1012   ({cli} --help lists every command)")

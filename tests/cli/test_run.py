@@ -7,16 +7,27 @@ import signal
 import socket
 import subprocess
 import time
+from pathlib import Path
 
 import httpx
 
+from bot.scheduler.lock import FileLock
 from tests.cli.runner import ARBOT, NOW, arbot
+from tests.scheduler.conftest import wait_until
 
 
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def scheduler_lock_taken(database: str) -> bool:
+    lock = FileLock(Path(f"{database.removeprefix('sqlite:///')}.scheduler.lock"))
+    if lock.acquire(0):
+        lock.release()
+        return False
+    return True
 
 
 def test_run_serves_health_and_stops_everything_on_ctrl_c(tmp_database: str) -> None:
@@ -43,6 +54,7 @@ def test_run_serves_health_and_stops_everything_on_ctrl_c(tmp_database: str) -> 
             except httpx.TransportError:
                 time.sleep(0.3)
         assert status == 200
+        assert wait_until(lambda: scheduler_lock_taken(tmp_database))  # the scheduler leads
     finally:
         supervisor.send_signal(signal.SIGINT)
         out, _ = supervisor.communicate(timeout=30)
@@ -50,6 +62,8 @@ def test_run_serves_health_and_stops_everything_on_ctrl_c(tmp_database: str) -> 
     assert f"http://127.0.0.1:{port}" in out
     assert "arbot chat" in out
     assert "arbot stopped" in out
+    assert "scheduler" in out
+    assert not scheduler_lock_taken(tmp_database)  # the scheduler let it go
     try:
         httpx.get(f"http://127.0.0.1:{port}/health", timeout=1)
         still_serving = True

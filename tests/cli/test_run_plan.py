@@ -27,13 +27,13 @@ def test_without_a_model_only_the_web_app_starts_and_the_note_says_make_model(
     tmp_path: Path,
 ) -> None:
     plan = processes(load_settings({}, dotenv=None), project(tmp_path))
-    assert [spec.name for spec in plan.specs] == ["web"]
+    assert [spec.name for spec in plan.specs] == ["web", "scheduler"]
     assert any("make model" in note for note in plan.notes)
 
 
 def test_without_the_rasa_environment_the_note_says_make_envs(tmp_path: Path) -> None:
     plan = processes(load_settings({}, dotenv=None), project(tmp_path, rasa=False))
-    assert [spec.name for spec in plan.specs] == ["web"]
+    assert [spec.name for spec in plan.specs] == ["web", "scheduler"]
     assert any("make envs" in note for note in plan.notes)
 
 
@@ -48,7 +48,7 @@ def test_with_models_rasa_serves_the_newest_with_the_written_endpoints(tmp_path:
     )
     plan = processes(settings, root)
     specs = {spec.name: spec for spec in plan.specs}
-    assert list(specs) == ["actions", "rasa", "web"]
+    assert list(specs) == ["actions", "rasa", "web", "scheduler"]
     rasa = specs["rasa"]
     assert rasa.argv[:3] == (str(root / ".venv/rasa/bin/rasa"), "run", "--enable-api")
     assert rasa.argv[rasa.argv.index("--model") + 1] == str(root / "models/arbot-new.tar.gz")
@@ -61,6 +61,13 @@ def test_with_models_rasa_serves_the_newest_with_the_written_endpoints(tmp_path:
     actions = specs["actions"]
     assert actions.argv[:3] == (sys.executable, "-m", "rasa_sdk")
     assert actions.argv[actions.argv.index("--port") + 1] == "5155"
+
+
+def test_the_scheduler_is_started_as_arbot_scheduler(tmp_path: Path) -> None:
+    plan = processes(load_settings({}, dotenv=None), project(tmp_path))
+    scheduler = {spec.name: spec for spec in plan.specs}["scheduler"]
+    assert scheduler.argv[-1] == "scheduler"
+    assert scheduler.argv[0] in (str(Path(sys.executable).with_name("arbot")), sys.executable)
 
 
 def test_a_remote_rasa_is_not_started_here(tmp_path: Path) -> None:
