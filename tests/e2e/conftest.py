@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator, Mapping
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
@@ -28,16 +29,20 @@ from sqlalchemy import Engine
 from bot.cli.run import project_root
 from bot.db.engine import make_engine
 from integrations import rasa_server
-from tests.asgi_server import free_port
+from tests.asgi_server import free_port, serving
 from tests.cli.runner import NOW, arbot
+from tests.fakes.telegram_api import FakeTelegram
+from tests.fakes.twilio_api import FROM as TWILIO_FROM
+from tests.fakes.twilio_api import FakeTwilio
 
 READY_SECONDS = float(os.environ.get("ARBOT_TEST_RASA_START_SECONDS", "240"))
 CHAT_TIMEOUT = httpx.Timeout(120.0, connect=5.0)
+TELEGRAM_SECRET = "e2e-telegram-secret"
 
 
 @dataclass(frozen=True)
 class Stack:
-    """The running processes and how to reach them."""
+    """The running processes, how to reach them, and the providers' fakes they send to."""
 
     web_url: str
     rasa_url: str
@@ -45,6 +50,8 @@ class Stack:
     database_url: str
     db: Engine
     logs: Path
+    twilio: FakeTwilio
+    telegram: FakeTelegram
 
     def chat(self, sender: str, message: str) -> list[dict[str, Any]]:
         """Posts one message to the gateway's web chat endpoint; returns its JSON answer."""
@@ -152,21 +159,37 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     web = (sys.executable, "-m", "uvicorn", "--factory", "bot.web.app:create_app")
     web += ("--port", str(web_port), "--log-level", "warning", "--ws", "none")
 
+    twilio, telegram = FakeTwilio(), FakeTelegram()
     processes: list[_Process] = []
     db = make_engine(database_url)
-    try:
-        processes.append(_start("actions", actions.argv, {**env, **actions.env}, work))
-        processes.append(_start("rasa", rasa_cmd.argv, env, work, cwd=rasa_cmd.cwd))
-        processes.append(_start("web", web, env, work))
-        deadline = time.monotonic() + READY_SECONDS
-        _wait_ready(processes[0], f"http://127.0.0.1:{action_port}/health", deadline)
-        _wait_ready(processes[1], f"{rasa_url}/status", deadline)
-        _wait_ready(processes[2], f"{web_url}/health", deadline)
-        yield Stack(web_url, rasa_url, action_url, database_url, db, work)
-    finally:
-        for process in reversed(processes):
-            process.stop()
-        db.dispose()
+    with ExitStack() as fakes:
+        twilio.url = fakes.enter_context(serving(twilio.app()))
+        telegram_url = telegram.api_url(fakes.enter_context(serving(telegram.app())))
+        env |= {  # the real Twilio and Telegram adapters, sending to the fakes
+            "ARBOT_PUBLIC_URL": web_url,
+            "ARBOT_SMS_PROVIDER": "twilio",
+            "ARBOT_TWILIO_ACCOUNT_SID": twilio.account_sid,
+            "ARBOT_TWILIO_AUTH_TOKEN": twilio.auth_token,
+            "ARBOT_TWILIO_FROM": TWILIO_FROM,
+            "ARBOT_TWILIO_API_URL": twilio.url,
+            "ARBOT_TELEGRAM_PROVIDER": "telegram",
+            "ARBOT_TELEGRAM_TOKEN": telegram.token,
+            "ARBOT_TELEGRAM_SECRET": TELEGRAM_SECRET,
+            "ARBOT_TELEGRAM_API_URL": telegram_url,
+        }
+        try:
+            processes.append(_start("actions", actions.argv, {**env, **actions.env}, work))
+            processes.append(_start("rasa", rasa_cmd.argv, env, work, cwd=rasa_cmd.cwd))
+            processes.append(_start("web", web, env, work))
+            deadline = time.monotonic() + READY_SECONDS
+            _wait_ready(processes[0], f"http://127.0.0.1:{action_port}/health", deadline)
+            _wait_ready(processes[1], f"{rasa_url}/status", deadline)
+            _wait_ready(processes[2], f"{web_url}/health", deadline)
+            yield Stack(web_url, rasa_url, action_url, database_url, db, work, twilio, telegram)
+        finally:
+            for process in reversed(processes):
+                process.stop()
+            db.dispose()
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
