@@ -31,6 +31,7 @@ from starlette.concurrency import run_in_threadpool
 from bot.clock import Clock
 from bot.errors import DialogueUnavailable
 from bot.policy.keywords import Keyword, carrier_keyword
+from bot.policy.reminder_text import DISCLOSURE
 from bot.services import conversations, delivery, keywords
 from bot.services.conversations import InboundRecord
 from bot.services.delivery import Postman
@@ -40,10 +41,6 @@ log = logging.getLogger(__name__)
 
 TROUBLE_REPLY = "Sorry, we're having trouble right now. Please try again in a few minutes."
 TEXT_ONLY_REPLY = "Sorry, I can only read text messages. Please type your question."
-DISCLOSURE = (
-    "{company} is a debt collector attempting to collect a debt; any information obtained "
-    "will be used for that purpose."
-)
 
 
 #: channels whose customers text from a phone, where carrier keywords apply
