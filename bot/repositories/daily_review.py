@@ -1,0 +1,119 @@
+"""Reads for the daily review of promises and plans, a page at a time.
+
+Pending promises and active plans are paged by their id (keyset pagination); the payments
+and earlier broken promises of a page's accounts come in one query each. Nothing here
+commits; status changes are written with :func:`bot.repositories.ledger.update_rows`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.db.models import Account, Installment, Payment, PaymentPlan, Promise
+from bot.repositories.ledger import member_of
+
+
+@dataclass(frozen=True)
+class PendingPromise:
+    id: int
+    account_id: int
+    amount: Decimal
+    due_date: date
+    created_at: datetime
+    timezone: str | None
+
+
+@dataclass(frozen=True)
+class ScheduledInstallment:
+    id: int
+    sequence: int
+    due_date: date
+    amount: Decimal
+    status: str
+
+
+@dataclass(frozen=True)
+class ActivePlan:
+    id: int
+    account_id: int
+    created_at: datetime
+    timezone: str | None
+    installments: tuple[ScheduledInstallment, ...]
+
+
+def pending_promises(session: Session, *, after_id: int, limit: int) -> list[PendingPromise]:
+    """The next ``limit`` pending promises after the promise ``after_id``, by id."""
+    query = (
+        select(
+            Promise.id,
+            Promise.account_id,
+            Promise.amount,
+            Promise.due_date,
+            Promise.created_at,
+            Account.timezone,
+        )
+        .join(Account, Account.id == Promise.account_id)
+        .where(Promise.id > after_id, Promise.status == "pending")
+        .order_by(Promise.id)
+        .limit(limit)
+    )
+    return [PendingPromise(*row) for row in session.execute(query)]
+
+
+def active_plans(session: Session, *, after_id: int, limit: int) -> list[ActivePlan]:
+    """The next ``limit`` active plans after the plan ``after_id``, with their installments."""
+    query = (
+        select(PaymentPlan.id, PaymentPlan.account_id, PaymentPlan.created_at, Account.timezone)
+        .join(Account, Account.id == PaymentPlan.account_id)
+        .where(PaymentPlan.id > after_id, PaymentPlan.status == "active")
+        .order_by(PaymentPlan.id)
+        .limit(limit)
+    )
+    plans = session.execute(query).all()
+    if not plans:
+        return []
+    installments: dict[int, list[ScheduledInstallment]] = defaultdict(list)
+    columns = (Installment.id, Installment.sequence, Installment.due_date, Installment.amount)
+    for condition in member_of(session, Installment.plan_id, [p.id for p in plans]):
+        rows = select(Installment.plan_id, *columns, Installment.status).where(condition)
+        for plan_id, *fields in session.execute(rows.order_by(Installment.sequence)):
+            installments[plan_id].append(ScheduledInstallment(*fields))
+    return [
+        ActivePlan(p.id, p.account_id, p.created_at, p.timezone, tuple(installments[p.id]))
+        for p in plans
+    ]
+
+
+def payments(
+    session: Session, account_ids: Collection[int], since: date
+) -> dict[int, list[tuple[date, Decimal]]]:
+    """(received date, amount) of the accounts' payments received on or after ``since``."""
+    found: dict[int, list[tuple[date, Decimal]]] = defaultdict(list)
+    for condition in member_of(session, Payment.account_id, account_ids):
+        query = select(Payment.account_id, Payment.received_date, Payment.amount).where(
+            condition, Payment.received_date >= since
+        )
+        for account_id, received, amount in session.execute(query):
+            found[account_id].append((received, amount))
+    return found
+
+
+def broken_due_dates(
+    session: Session, account_ids: Collection[int], since: date
+) -> dict[int, list[date]]:
+    """Due dates of the accounts' broken promises due on or after ``since``."""
+    found: dict[int, list[date]] = defaultdict(list)
+    for condition in member_of(session, Promise.account_id, account_ids):
+        query = select(Promise.account_id, Promise.due_date).where(
+            condition, Promise.status == "broken", Promise.due_date >= since
+        )
+        for account_id, due in session.execute(query):
+            found[account_id].append(due)
+    return found
