@@ -12,7 +12,7 @@ export UV_NO_PROGRESS := 1
 export RASA_TELEMETRY_ENABLED := false
 
 PYTEST_ARGS ?=
-NLU_MIN_INTENT_F1 ?= 0.92
+NLU_MIN_INTENT_F1 ?= 0.94
 NLU_MIN_ENTITY_F1 ?= 0.90
 
 .PHONY: help envs model rasa-check run test lint format clean
@@ -57,11 +57,13 @@ format: $(APP)/.stamp
 model: $(RASA)/.stamp
 	scripts/train
 
-# The Rasa side of `make test`: the data validates, every test story passes and NLU on the
-# held-out set is measured. scripts/nlu_eval prints intent macro-F1 and entity F1 and whether
-# they meet the targets (0.95 and 0.90). It fails below NLU_MIN_INTENT_F1 / NLU_MIN_ENTITY_F1:
-# the intent target is not met yet (0.934 on 2026-12-01), so its minimum guards against a
-# regression from there until it is. Reports go to .cache/rasa-test/, not Rasa's results/.
+# The Rasa side of `make test`: the data validates, every test story passes and NLU is
+# measured on both held-out sets (tests/data/nlu_test.yml and nlu_blind.yml):
+# scripts/nlu_eval prints intent macro-F1 and entity F1 for each and whether each meets
+# its target (0.95 and 0.90). It fails below NLU_MIN_INTENT_F1 / NLU_MIN_ENTITY_F1: a
+# floor a little under the intent target, since a model trained on another CPU may round
+# differently (two trainings here gave the same 0.955 and 0.965 on 2026-12-02).
+# Reports go to .cache/rasa-test/, not Rasa's results/.
 rasa-check: model
 	$(RASA)/bin/rasa data validate --fail-on-warnings
 	$(RASA)/bin/rasa test core --stories tests/ --fail-on-prediction-errors --no-plot \
