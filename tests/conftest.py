@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db.engine import make_engine
 from bot.db.migrate import upgrade
@@ -86,6 +86,20 @@ def session(engine: Engine) -> Iterator[Session]:
             yield db
         finally:
             db.close()
+            outer.rollback()
+
+
+@pytest.fixture
+def sessions(engine: Engine) -> Iterator[sessionmaker[Session]]:
+    """A session factory on one connection whose outer transaction is rolled back after
+    the test: code that opens its own sessions and commits runs as in production."""
+    with engine.connect() as connection:
+        outer = connection.begin()
+        try:
+            yield sessionmaker(
+                bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+            )
+        finally:
             outer.rollback()
 
 

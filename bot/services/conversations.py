@@ -155,7 +155,7 @@ def chosen_payload(session: Session, conversation_id: int, answer: str) -> str |
     return str(options[index]["payload"])
 
 
-def record_delivery(
+def add_delivery(
     session: Session,
     channel: str,
     address: str,
@@ -169,7 +169,8 @@ def record_delivery(
     buttons: str | None = None,
     policy: Policy = DEFAULT_POLICY,
 ) -> MessageRecord:
-    """Records a message about to be handed to ``provider``, once per idempotency ``key``.
+    """Records a message about to be handed to ``provider``, once per idempotency ``key``,
+    inside the caller's transaction (the delivery service sends in batches).
 
     The message goes into ``conversation_id`` when given (a reply), else into the
     sender's current conversation, started if needed (a collector's or the scheduler's
@@ -179,31 +180,31 @@ def record_delivery(
     Raises:
         InputError: naming the channel or address when either is not acceptable.
         NotFound: naming the conversation id.
+        IntegrityError: when a concurrent transaction recorded the same key first.
     """
     address = sender_address(channel, address)
-    with session.begin():
-        known = messages.by_key(session, key)
-        if known is not None:
-            return MessageRecord(known.id, known.conversation_id or 0, duplicate=True)
-        if conversation_id is None:
-            accounts = contacts.sender_accounts(session, contact_channel(channel), address)
-            conversation_id = _current(session, channel, address, accounts, now, policy).id
-        elif conversations.get(session, conversation_id) is None:
-            raise NotFound(f"conversation {conversation_id} does not exist")
-        (message_id,) = conversations.add_messages(
-            session,
-            conversation_id,
-            channel,
-            address,
-            [body],
-            direction="out",
-            author=author,
-            at=now,
-            provider=provider,
-            keys=[key],
-            buttons=[buttons],
-        )
-        return MessageRecord(message_id, conversation_id, duplicate=False)
+    known = messages.by_key(session, key)
+    if known is not None:
+        return MessageRecord(known.id, known.conversation_id or 0, duplicate=True)
+    if conversation_id is None:
+        accounts = contacts.sender_accounts(session, contact_channel(channel), address)
+        conversation_id = _current(session, channel, address, accounts, now, policy).id
+    elif conversations.get(session, conversation_id) is None:
+        raise NotFound(f"conversation {conversation_id} does not exist")
+    (message_id,) = conversations.add_messages(
+        session,
+        conversation_id,
+        channel,
+        address,
+        [body],
+        direction="out",
+        author=author,
+        at=now,
+        provider=provider,
+        keys=[key],
+        buttons=[buttons],
+    )
+    return MessageRecord(message_id, conversation_id, duplicate=False)
 
 
 def mark_escalated(session: Session, conversation_id: int, *, now: datetime) -> None:

@@ -17,11 +17,13 @@ Database work runs in a worker thread, never across the provider call.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -83,6 +85,25 @@ def new_key(prefix: str) -> str:
     return f"{prefix}:{uuid.uuid4().hex}"
 
 
+@dataclass(frozen=True)
+class Parcel:
+    """One message to send: to whom, what, under which key, and as what.
+
+    Attributes:
+        automated: a message the customer did not ask for (a reminder): held when the
+            customer opted out of the channel or asked for no contact.
+        conversation_id: the conversation it answers (None: the sender's current one).
+    """
+
+    channel: str
+    address: str
+    message: BotMessage
+    key: str
+    author: str = "bot"
+    conversation_id: int | None = None
+    automated: bool = False
+
+
 async def deliver(
     postman: Postman,
     channel: str,
@@ -99,30 +120,53 @@ async def deliver(
     Raises:
         InputError: naming the channel or address when either is not acceptable.
     """
-    sender = postman.sender(channel)
+    parcel = Parcel(channel, address, message, key, author, conversation_id, automated)
+    (delivered,) = await deliver_many(postman, [parcel])
+    return delivered
+
+
+async def deliver_many(
+    postman: Postman, parcels: Sequence[Parcel], *, concurrency: int = 8
+) -> list[Delivered]:
+    """Records and sends messages, each at most once per key; one result per parcel.
+
+    One transaction records them all (or holds them), the providers get them
+    ``concurrency`` at a time, and one transaction stores every receipt: a batch costs
+    two commits, not three a message. Callers must not put two messages to one address
+    in a batch when their order matters (they may go out in either order).
+
+    Raises:
+        InputError: naming the channel or address of the first parcel that is not
+            acceptable (nothing of the batch is recorded then).
+    """
+    senders = [postman.sender(parcel.channel) for parcel in parcels]
     now = postman.clock.now()
-    if automated:
-        held = await run_in_threadpool(_hold_reason, postman.sessions, channel, address)
-        if held is not None:
-            return Delivered(None, "held", reason=held)
-    body = message.as_plain_text()
-    record = await run_in_threadpool(
-        _record, postman, channel, address, body, now, author, sender.provider, key,
-        conversation_id, conversations.buttons_json(message.buttons),
-    )  # fmt: skip
-    if record.duplicate:
-        return Delivered(record.id, "duplicate", duplicate=True)
-    outbound = Outbound(channel, address, message.text, message.buttons, key)
-    try:
-        receipt = await sender.send(outbound)
-    except DeliveryFailed as exc:
-        log.warning("message %s to %s failed: %s", record.id, channel, exc)
-        await run_in_threadpool(_store, postman.sessions, record.id, "failed", None, str(exc))
-        return Delivered(record.id, "failed", reason=str(exc))
-    await run_in_threadpool(
-        _store, postman.sessions, record.id, receipt.status, receipt.provider_id, None
-    )
-    return Delivered(record.id, receipt.status)
+    results = await run_in_threadpool(_record_all, postman.sessions, parcels, senders, now)
+    limit = asyncio.Semaphore(max(concurrency, 1))
+
+    async def send(index: int, record: conversations.MessageRecord) -> _Receipt:
+        parcel = parcels[index]
+        outbound = Outbound(
+            parcel.channel, parcel.address, parcel.message.text, parcel.message.buttons, parcel.key
+        )
+        async with limit:
+            try:
+                receipt = await senders[index].send(outbound)
+            except DeliveryFailed as exc:
+                log.warning("message %s to %s failed: %s", record.id, parcel.channel, exc)
+                return _Receipt(record.id, "failed", None, str(exc))
+        return _Receipt(record.id, receipt.status, receipt.provider_id, None)
+
+    fresh = [(i, r) for i, r in enumerate(results) if isinstance(r, conversations.MessageRecord)]
+    receipts = await asyncio.gather(*(send(i, r) for i, r in fresh))
+    await run_in_threadpool(_store_all, postman.sessions, receipts)
+    sent = {index: receipt for (index, _), receipt in zip(fresh, receipts, strict=True)}
+    return [
+        Delivered(sent[i].message_id, sent[i].status, reason=sent[i].error)
+        if i in sent
+        else cast(Delivered, result)
+        for i, result in enumerate(results)
+    ]
 
 
 def record_status(
@@ -147,59 +191,82 @@ def record_status(
         return True
 
 
-def _record(
-    postman: Postman,
-    channel: str,
-    address: str,
-    body: str,
-    now: datetime,
-    author: str,
-    provider: str,
-    key: str,
-    conversation_id: int | None,
-    buttons: str | None,
-) -> conversations.MessageRecord:
-    with postman.sessions() as session:
-        try:
-            return conversations.record_delivery(
-                session, channel, address, body, now=now, author=author, provider=provider,
-                key=key, conversation_id=conversation_id, buttons=buttons,
-            )  # fmt: skip
-        except IntegrityError:  # a concurrent delivery of the same key won
-            session.rollback()
-            with session.begin():
-                known = messages.by_key(session, key)
-            if known is None:
-                raise
-            return conversations.MessageRecord(known.id, known.conversation_id or 0, True)
+@dataclass(frozen=True)
+class _Receipt:
+    message_id: int
+    status: str
+    provider_id: str | None
+    error: str | None
 
 
-def _store(
+def _record_all(
     sessions: sessionmaker[Session],
-    message_id: int,
-    status: str,
-    provider_id: str | None,
-    error: str | None,
-) -> None:
+    parcels: Sequence[Parcel],
+    senders: Sequence[MessageSender],
+    now: datetime,
+) -> list[Delivered | conversations.MessageRecord]:
+    """Holds or records every parcel in one transaction; a record is a message to send."""
+    out: list[Delivered | conversations.MessageRecord] = []
     with sessions() as session, session.begin():
-        messages.set_receipt(
-            session, message_id, status=status, provider_id=provider_id, error=error
-        )
+        for parcel, sender in zip(parcels, senders, strict=True):
+            held = (
+                _hold_reason(session, parcel.channel, parcel.address) if parcel.automated else None
+            )
+            if held is not None:
+                out.append(Delivered(None, "held", reason=held))
+                continue
+            record = _record_one(session, parcel, sender.provider, now)
+            out.append(
+                Delivered(record.id, "duplicate", duplicate=True) if record.duplicate else record
+            )
+    return out
 
 
-def _hold_reason(sessions: sessionmaker[Session], channel: str, address: str) -> str | None:
+def _record_one(
+    session: Session, parcel: Parcel, provider: str, now: datetime
+) -> conversations.MessageRecord:
+    """Records one parcel under a savepoint: a key a concurrent writer took is a duplicate."""
+    try:
+        with session.begin_nested():
+            return conversations.add_delivery(
+                session, parcel.channel, parcel.address, parcel.message.as_plain_text(),
+                now=now, author=parcel.author, provider=provider, key=parcel.key,
+                conversation_id=parcel.conversation_id,
+                buttons=conversations.buttons_json(parcel.message.buttons),
+            )  # fmt: skip
+    except IntegrityError:
+        known = messages.by_key(session, parcel.key)
+        if known is None:
+            raise
+        return conversations.MessageRecord(known.id, known.conversation_id or 0, True)
+
+
+def _store_all(sessions: sessionmaker[Session], receipts: Sequence[_Receipt]) -> None:
+    if not receipts:
+        return
+    with sessions() as session, session.begin():
+        for receipt in receipts:
+            messages.set_receipt(
+                session,
+                receipt.message_id,
+                status=receipt.status,
+                provider_id=receipt.provider_id,
+                error=receipt.error,
+            )
+
+
+def _hold_reason(session: Session, channel: str, address: str) -> str | None:
     """Why an automated message may not go to this address, or None."""
     kind = contact_channel(channel)
     address = sender_address(channel, address)
-    with sessions() as session, session.begin():
-        for account in contacts.accounts_for(session, kind, address):
-            preference = session.get(ContactPreference, account.id)
-            if preference is None:
-                continue
-            if preference.cease:
-                return "cease"
-            if getattr(preference, f"{kind}_opt_out"):
-                return "opted_out"
+    for account in contacts.accounts_for(session, kind, address):
+        preference = session.get(ContactPreference, account.id)
+        if preference is None:
+            continue
+        if preference.cease:
+            return "cease"
+        if getattr(preference, f"{kind}_opt_out"):
+            return "opted_out"
     return None
 
 

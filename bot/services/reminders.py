@@ -47,8 +47,10 @@ __all__ = [
 
 #: sends claimed (and so at stake if the pass stops) at a time
 SEND_CHUNK = 100
-#: messages with the senders at once: a real provider answers in tens of milliseconds
-CONCURRENCY = 4
+#: messages handed to the senders at once, recorded and their receipts stored in one batch
+#: (a real provider answers in tens of milliseconds); a pass killed mid-batch leaves at most
+#: this many in doubt, never resent
+CONCURRENCY = 16
 #: a reason the log needs no row for: the send itself is the record
 ALREADY_SENT = "already_sent"
 

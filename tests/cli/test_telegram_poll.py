@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.cli.telegram import poll_updates
@@ -44,18 +44,6 @@ def served() -> Iterator[tuple[FakeTelegram, str]]:
 def fake(served: tuple[FakeTelegram, str]) -> FakeTelegram:
     served[0].reset()
     return served[0]
-
-
-@pytest.fixture
-def sessions(engine: Engine) -> Iterator[sessionmaker[Session]]:
-    with engine.connect() as connection:
-        outer = connection.begin()
-        try:
-            yield sessionmaker(
-                bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
-            )
-        finally:
-            outer.rollback()
 
 
 def poll_once(

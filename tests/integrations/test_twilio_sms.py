@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import FixedClock
@@ -59,18 +59,6 @@ def served() -> Iterator[FakeTwilio]:
 def twilio(served: FakeTwilio) -> FakeTwilio:
     served.reset()
     return served
-
-
-@pytest.fixture
-def sessions(engine: Engine) -> Iterator[sessionmaker[Session]]:
-    with engine.connect() as connection:
-        outer = connection.begin()
-        try:
-            yield sessionmaker(
-                bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
-            )
-        finally:
-            outer.rollback()
 
 
 def make_sender(api_url: str, waits: Waits, *, sender: str = FROM) -> TwilioSmsSender:

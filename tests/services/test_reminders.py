@@ -6,11 +6,9 @@ On SQLite and PostgreSQL. Accounts are in Chicago; ``NOW`` is 09:00 there on 202
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import FixedClock
@@ -36,18 +34,6 @@ from tests.services.reminder_portfolio import (
 )
 
 LATER = NOW + timedelta(minutes=15)
-
-
-@pytest.fixture
-def sessions(engine: Engine) -> Iterator[sessionmaker[Session]]:
-    with engine.connect() as connection:
-        outer = connection.begin()
-        try:
-            yield sessionmaker(
-                bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
-            )
-        finally:
-            outer.rollback()
 
 
 def sent(rows: list[ContactAttempt]) -> list[ContactAttempt]:

@@ -6,12 +6,10 @@ On SQLite and PostgreSQL; ``NOW`` is 09:00 in Chicago on 2026-11-22, grace days 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from decimal import Decimal
 
-import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db.models import Escalation, Installment, PaymentPlan, Promise
@@ -29,18 +27,6 @@ from tests.services.reminder_portfolio import (
 )
 
 POLICY = Policy()
-
-
-@pytest.fixture
-def sessions(engine: Engine) -> Iterator[sessionmaker[Session]]:
-    with engine.connect() as connection:
-        outer = connection.begin()
-        try:
-            yield sessionmaker(
-                bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
-            )
-        finally:
-            outer.rollback()
 
 
 def promise(sessions: sessionmaker[Session], promise_id: int) -> tuple[str, Decimal]:

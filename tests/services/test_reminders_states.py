@@ -5,12 +5,10 @@ On SQLite and PostgreSQL.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-import pytest
 from sqlalchemy import Engine, event, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -26,18 +24,6 @@ from tests.services.reminder_portfolio import (
     add_sent_attempt,
     days,
 )
-
-
-@pytest.fixture
-def sessions(engine: Engine) -> Iterator[sessionmaker[Session]]:
-    with engine.connect() as connection:
-        outer = connection.begin()
-        try:
-            yield sessionmaker(
-                bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
-            )
-        finally:
-            outer.rollback()
 
 
 def load(
