@@ -1,7 +1,8 @@
 """Sending a message to a customer: recorded once, handed to the provider once (SPEC §7).
 
 Every outbound message — the bot's reply on SMS or Telegram, a collector's answer, a
-carrier-keyword confirmation, later a reminder — goes through :func:`deliver`:
+carrier-keyword confirmation, a reminder — goes through :func:`deliver` (one) or
+:func:`deliver_many` (a group, as a reminder pass sends):
 
 1. it is written to the transcript under its idempotency key, ``queued``, in the
    conversation it belongs to; a key seen before means it was handled already, and
@@ -12,7 +13,8 @@ carrier-keyword confirmation, later a reminder — goes through :func:`deliver`:
    or failing provider is the sender's job;
 4. the receipt (provider id and status) or the failure is stored on the message.
 
-Database work runs in a worker thread, never across the provider call.
+Database work runs in a worker thread, never across the provider call: a group is
+recorded in one transaction and its receipts stored in another.
 """
 
 from __future__ import annotations
