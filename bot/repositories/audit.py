@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from bot.db.models import AuditEvent
+from bot.repositories.ledger import table
 
 
 def record(
@@ -34,3 +36,23 @@ def record(
             detail=json.dumps(dict(detail or {}), default=str, sort_keys=True),
         )
     )
+
+
+def record_many(
+    session: Session,
+    *,
+    at: datetime,
+    entity: str,
+    events: Sequence[tuple[object, str, Mapping[str, object] | None]],
+    actor: str = "bot",
+) -> None:
+    """:func:`record` for many ``(entity id, action, detail)`` events, in one statement."""
+    if not events:
+        return
+    rows = [
+        {"at": at, "actor": actor, "user_id": None, "entity": entity,
+         "entity_id": str(entity_id), "action": action,
+         "detail": json.dumps(dict(detail or {}), default=str, sort_keys=True)}
+        for entity_id, action, detail in events
+    ]  # fmt: skip
+    session.execute(insert(table(AuditEvent)), rows)

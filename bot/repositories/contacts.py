@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.db.models import Account, Contact, ContactPreference
+from bot.repositories.ledger import member_of
 
 
 def accounts_for(session: Session, channel: str, address: str) -> Sequence[Account]:
@@ -84,3 +85,50 @@ def sender_accounts(session: Session, channel: str, address: str) -> list[Sender
         .order_by(Account.id)
     )
     return [SenderAccount(row.id, bool(row.consumer)) for row in session.execute(query)]
+
+
+@dataclass(frozen=True)
+class OnFile:
+    """An account with an address on file, and what it asked about being contacted
+    (all False when it has no preferences row)."""
+
+    account_id: int
+    cease: bool
+    sms_opt_out: bool
+    telegram_opt_out: bool
+
+
+def on_file(
+    session: Session, contacts: Collection[tuple[str, str]]
+) -> dict[tuple[str, str], list[OnFile]]:
+    """The accounts with each ``(channel, address)`` on file, oldest first, with their
+    preferences: :func:`sender_accounts` and the hold check for a group of messages."""
+    wanted = set(contacts)
+    channels = sorted({channel for channel, _ in wanted})
+    found: dict[tuple[str, str], list[OnFile]] = {pair: [] for pair in wanted}
+    for condition in member_of(session, Contact.address, {a for _, a in wanted}):
+        query = (
+            select(
+                Contact.channel,
+                Contact.address,
+                Contact.account_id,
+                ContactPreference.cease,
+                ContactPreference.sms_opt_out,
+                ContactPreference.telegram_opt_out,
+            )
+            .outerjoin(ContactPreference, ContactPreference.account_id == Contact.account_id)
+            .where(condition, Contact.channel.in_(channels))
+            .order_by(Contact.account_id)
+        )
+        for row in session.execute(query):
+            pair = (row.channel, row.address)
+            if pair in wanted:
+                found[pair].append(
+                    OnFile(
+                        row.account_id,
+                        bool(row.cease),
+                        bool(row.sms_opt_out),
+                        bool(row.telegram_opt_out),
+                    )
+                )
+    return found

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import exists, insert, select, update
+from sqlalchemy import bindparam, exists, insert, select, update
 from sqlalchemy.orm import Session
 
 from bot.db.models import Conversation, Escalation, Message
-from bot.repositories.ledger import table
+from bot.repositories.ledger import member_of, table
 
 
 def current(session: Session, channel: str, sender: str) -> Conversation | None:
@@ -241,3 +241,111 @@ def channel_and_sender(session: Session, conversation_id: int) -> tuple[str, str
     )
     row = session.execute(query).first()
     return None if row is None else (row.channel, row.sender)
+
+
+# --- a group of outbound messages: one statement per question for the whole group -------
+
+
+@dataclass(frozen=True)
+class OpenConversation:
+    """A sender's current conversation as an outbound message needs it."""
+
+    id: int
+    account_id: int | None
+    last_message_at: datetime
+    claimed: bool
+
+
+def open_of_senders(
+    session: Session, senders: Collection[tuple[str, str]]
+) -> dict[tuple[str, str], OpenConversation]:
+    """The latest open conversation of each ``(channel, sender)`` that has one
+    (:func:`current_state` for many senders, without owner and outbound flag)."""
+    wanted = set(senders)
+    channels = sorted({channel for channel, _ in wanted})
+    claimed = exists().where(
+        Escalation.conversation_id == Conversation.id, Escalation.status == "claimed"
+    )
+    found: dict[tuple[str, str], OpenConversation] = {}
+    for condition in member_of(session, Conversation.sender, {s for _, s in wanted}):
+        query = (
+            select(
+                Conversation.channel,
+                Conversation.sender,
+                Conversation.id,
+                Conversation.account_id,
+                Conversation.last_message_at,
+                claimed.label("claimed"),
+            )
+            .where(condition, Conversation.channel.in_(channels), Conversation.ended_at.is_(None))
+            .order_by(Conversation.last_message_at.desc(), Conversation.id.desc())
+        )
+        for row in session.execute(query):
+            pair = (row.channel, row.sender)
+            if pair in wanted and pair not in found:
+                found[pair] = OpenConversation(
+                    row.id, row.account_id, row.last_message_at, bool(row.claimed)
+                )
+    return found
+
+
+def end_many(session: Session, conversation_ids: Collection[int]) -> None:
+    """Ends conversations, each at its last message."""
+    target = table(Conversation)
+    for condition in member_of(session, target.c.id, conversation_ids):
+        session.execute(update(target).where(condition).values(ended_at=target.c.last_message_at))
+
+
+def start_many(
+    session: Session, senders: Sequence[tuple[str, str, int | None]], now: datetime
+) -> list[int]:
+    """Starts a conversation with each ``(channel, sender, account id)`` (each sender once)
+    in one statement.
+
+    Returns:
+        The new ids, in the order of ``senders``.
+    """
+    if not senders:
+        return []
+    target = table(Conversation)
+    rows = [
+        {"channel": channel, "sender": sender, "account_id": account_id, "started_at": now,
+         "last_message_at": now, "ended_at": None, "escalated": False}
+        for channel, sender, account_id in senders
+    ]  # fmt: skip
+    # matched by sender: asking for the parameters' order would send the rows one at a time
+    statement = insert(target).returning(target.c.channel, target.c.sender, target.c.id)
+    ids = {(channel, sender): id_ for channel, sender, id_ in session.execute(statement, rows)}
+    return [ids[(channel, sender)] for channel, sender, _ in senders]
+
+
+def set_accounts(session: Session, accounts: Mapping[int, int]) -> None:
+    """:func:`set_account` for many conversations (conversation id → account id)."""
+    if not accounts:
+        return
+    target = table(Conversation)
+    statement = (
+        update(target)
+        .where(target.c.id == bindparam("c_id"), target.c.account_id.is_(None))
+        .values(account_id=bindparam("c_account_id"))
+    )
+    session.execute(statement, [{"c_id": c, "c_account_id": a} for c, a in accounts.items()])
+
+
+def touch(session: Session, conversation_ids: Collection[int], at: datetime) -> None:
+    """Moves the ``last_message_at`` of conversations up to ``at``."""
+    target = table(Conversation)
+    for condition in member_of(session, target.c.id, conversation_ids):
+        session.execute(
+            update(target)
+            .where(condition, target.c.last_message_at < at)
+            .values(last_message_at=at)
+        )
+
+
+def existing(session: Session, conversation_ids: Collection[int]) -> set[int]:
+    """Which of these conversation ids exist."""
+    found: set[int] = set()
+    for condition in member_of(session, Conversation.id, conversation_ids):
+        found.update(session.scalars(select(Conversation.id).where(condition)))
+    return found

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from bot.db.models import Message
-from bot.repositories.ledger import table
+from bot.repositories.ledger import member_of, table
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,77 @@ def by_key(session: Session, key: str) -> Delivery | None:
         ).where(Message.idempotency_key == key)
     ).first()
     return None if row is None else Delivery(*row)
+
+
+def by_keys(session: Session, keys: Collection[str]) -> dict[str, Delivery]:
+    """The outbound messages recorded under any of these idempotency keys, by key."""
+    found: dict[str, Delivery] = {}
+    for condition in member_of(session, Message.idempotency_key, keys):
+        query = select(
+            Message.idempotency_key, Message.id, Message.conversation_id, Message.channel,
+            Message.address, Message.provider, Message.provider_id, Message.delivery_status,
+        ).where(condition)  # fmt: skip
+        found.update({row[0]: Delivery(*row[1:]) for row in session.execute(query)})
+    return found
+
+
+def add_queued(session: Session, rows: Sequence[Mapping[str, Any]]) -> list[int]:
+    """Inserts outbound messages (column name → value, each with its idempotency key) in
+    one multi-row statement.
+
+    Returns:
+        Their ids, in the order of ``rows``.
+
+    Raises:
+        IntegrityError: when one of the idempotency keys is taken.
+    """
+    if not rows:
+        return []
+    target = table(Message)
+    # matched by key: asking for the parameters' order would send the rows one at a time
+    statement = insert(target).returning(target.c.idempotency_key, target.c.id)
+    ids = dict(session.execute(statement, list(rows)).tuples().all())
+    return [ids[row["idempotency_key"]] for row in rows]
+
+
+@dataclass(frozen=True)
+class ReceiptUpdate:
+    """What the provider answered for one message."""
+
+    message_id: int
+    status: str
+    provider_id: str | None
+    error: str | None
+
+
+def set_receipts(session: Session, receipts: Sequence[ReceiptUpdate]) -> None:
+    """Stores the providers' answers: one executemany (two when some have no provider id).
+
+    A receipt without a provider id leaves the stored one as it is (:func:`set_receipt`).
+    """
+    target = table(Message)
+    with_id = [r for r in receipts if r.provider_id is not None]
+    without_id = [r for r in receipts if r.provider_id is None]
+    values: dict[str, Any] = {
+        "delivery_status": bindparam("r_status"),
+        "error": bindparam("r_error"),
+    }
+    where = target.c.id == bindparam("r_id")
+    if with_id:
+        values_with_id = values | {"provider_id": bindparam("r_provider_id")}
+        session.execute(
+            update(target).where(where).values(values_with_id),
+            [
+                {"r_id": r.message_id, "r_status": r.status, "r_error": r.error,
+                 "r_provider_id": r.provider_id}
+                for r in with_id
+            ],
+        )  # fmt: skip
+    if without_id:
+        session.execute(
+            update(target).where(where).values(values),
+            [{"r_id": r.message_id, "r_status": r.status, "r_error": r.error} for r in without_id],
+        )
 
 
 def set_queued(session: Session, message_id: int, provider: str, key: str) -> None:

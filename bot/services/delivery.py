@@ -36,7 +36,7 @@ from bot.db.models import ContactPreference
 from bot.errors import DeliveryFailed, InputError
 from bot.policy.delivery_status import supersedes
 from bot.repositories import contacts, messages
-from bot.services import conversations
+from bot.services import conversations, delivery_groups
 from bot.services.customers import contact_channel, sender_address
 from integrations.rasa import BotMessage
 from integrations.senders import MessageSender, Outbound
@@ -207,7 +207,40 @@ def _record_all(
     senders: Sequence[MessageSender],
     now: datetime,
 ) -> list[Delivered | conversations.MessageRecord]:
-    """Holds or records every parcel in one transaction; a record is a message to send."""
+    """Holds or records every parcel in one transaction; a record is a message to send.
+
+    A group is recorded with a few set-based statements (:mod:`delivery_groups`); when a
+    key repeats in it, or a concurrent writer takes one of its keys, one by one instead.
+    """
+    if len({parcel.key for parcel in parcels}) == len(parcels):
+        try:
+            with sessions() as session, session.begin():
+                recorded = delivery_groups.record_group(
+                    session, parcels, [sender.provider for sender in senders], now
+                )
+            return [_result(r) for r in recorded]
+        except IntegrityError:
+            log.info("a key of the group was taken meanwhile: recording one message at a time")
+    return _record_each(sessions, parcels, senders, now)
+
+
+def _result(
+    recorded: delivery_groups.Held | conversations.MessageRecord,
+) -> Delivered | conversations.MessageRecord:
+    if isinstance(recorded, delivery_groups.Held):
+        return Delivered(None, "held", reason=recorded.reason)
+    if recorded.duplicate:
+        return Delivered(recorded.id, "duplicate", duplicate=True)
+    return recorded
+
+
+def _record_each(
+    sessions: sessionmaker[Session],
+    parcels: Sequence[Parcel],
+    senders: Sequence[MessageSender],
+    now: datetime,
+) -> list[Delivered | conversations.MessageRecord]:
+    """:func:`_record_all` one parcel at a time, each under a savepoint."""
     out: list[Delivered | conversations.MessageRecord] = []
     with sessions() as session, session.begin():
         for parcel, sender in zip(parcels, senders, strict=True):
@@ -247,14 +280,13 @@ def _store_all(sessions: sessionmaker[Session], receipts: Sequence[_Receipt]) ->
     if not receipts:
         return
     with sessions() as session, session.begin():
-        for receipt in receipts:
-            messages.set_receipt(
-                session,
-                receipt.message_id,
-                status=receipt.status,
-                provider_id=receipt.provider_id,
-                error=receipt.error,
-            )
+        messages.set_receipts(
+            session,
+            [
+                messages.ReceiptUpdate(r.message_id, r.status, r.provider_id, r.error)
+                for r in receipts
+            ],
+        )
 
 
 def _hold_reason(session: Session, channel: str, address: str) -> str | None:
