@@ -32,7 +32,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
 from bot.clock import Clock
-from bot.db.models import ContactPreference
 from bot.errors import DeliveryFailed, InputError
 from bot.policy.delivery_status import supersedes
 from bot.repositories import contacts, messages
@@ -290,18 +289,9 @@ def _store_all(sessions: sessionmaker[Session], receipts: Sequence[_Receipt]) ->
 
 
 def _hold_reason(session: Session, channel: str, address: str) -> str | None:
-    """Why an automated message may not go to this address, or None."""
-    kind = contact_channel(channel)
-    address = sender_address(channel, address)
-    for account in contacts.accounts_for(session, kind, address):
-        preference = session.get(ContactPreference, account.id)
-        if preference is None:
-            continue
-        if preference.cease:
-            return "cease"
-        if getattr(preference, f"{kind}_opt_out"):
-            return "opted_out"
-    return None
+    """Why an automated message may not go to this address, or None (the group's rule)."""
+    pair = (contact_channel(channel), sender_address(channel, address))
+    return delivery_groups.hold_reason(pair[0], contacts.on_file(session, {pair})[pair])
 
 
 def outbox(
