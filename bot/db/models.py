@@ -377,6 +377,36 @@ class ApiToken(Base):
     revoked_at: Mapped[datetime | None]
 
 
+class ConsoleSession(Base):
+    """A signed-in console browser: the cookie holds a random token, this row its SHA-256.
+
+    A copy of the database hands out no sessions. ``expires_at`` moves forward with use
+    (the idle timeout); ``csrf_token`` is what every form of the session must send back.
+    """
+
+    __tablename__ = "console_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class EscalationNote(Base):
+    """A collector's internal note on an escalation; never sent to the customer."""
+
+    __tablename__ = "escalation_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    escalation_id: Mapped[int] = mapped_column(ForeignKey("escalations.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+
+
 class LinkCode(Base):
     """A single-use, expiring code that attaches a Telegram chat to an account (``/start CODE``).
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from datetime import datetime
+
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.db.models import ApiToken, User
@@ -11,6 +13,29 @@ from bot.db.models import ApiToken, User
 def by_email(session: Session, email: str) -> User | None:
     """The user with this e-mail (compared lower-case), or None."""
     return session.scalar(select(User).where(User.email == email.lower()))
+
+
+def by_id(session: Session, user_id: int) -> User | None:
+    """The user with this id as stored now (not as this session last saw it), or None."""
+    return session.get(User, user_id, populate_existing=True)
+
+
+def count_failed_login(session: Session, user_id: int) -> int:
+    """Adds one to the user's failed logins in a row (one atomic UPDATE); the new count."""
+    count = session.execute(
+        update(User)
+        .where(User.id == user_id)
+        .values(failed_logins=User.failed_logins + 1)
+        .returning(User.failed_logins)
+    ).scalar_one()
+    return int(count)
+
+
+def lock(session: Session, user_id: int, until: datetime) -> None:
+    """Refuses the user's logins until ``until``; the failure count starts again."""
+    session.execute(
+        update(User).where(User.id == user_id).values(locked_until=until, failed_logins=0)
+    )
 
 
 def by_token_hash(session: Session, token_hash: str) -> User | None:

@@ -32,9 +32,17 @@ class NewUser:
 
 
 def add_user(
-    session: Session, email: str, role: str, now: datetime, password: str | None = None
+    session: Session,
+    email: str,
+    role: str,
+    now: datetime,
+    password: str | None = None,
+    *,
+    by_user_id: int | None = None,
 ) -> NewUser:
     """Creates a console user; without a password one is generated and returned once.
+
+    ``by_user_id`` is the console user who added it (audited); None for the command line.
 
     Raises:
         InputError: naming ``email``, ``role`` or ``password`` when one is not acceptable.
@@ -52,13 +60,14 @@ def add_user(
     with session.begin():
         if repo.by_email(session, email) is not None:
             raise Conflict(f"email: a user {email!r} already exists")
-        user = User(email=email, password_hash=_hasher.hash(password), role=role, created_at=now)
+        user = User(email=email, password_hash=hash_password(password), role=role, created_at=now)
         session.add(user)
         session.flush()
         session.add(
             AuditEvent(
                 at=now,
                 actor="system",
+                user_id=by_user_id,
                 entity="user",
                 entity_id=str(user.id),
                 action="created",
@@ -66,6 +75,11 @@ def add_user(
             )
         )
     return NewUser(user.id, email, role, password, generated)
+
+
+def hash_password(password: str) -> str:
+    """The argon2 hash stored for ``password``."""
+    return _hasher.hash(password)
 
 
 def password_matches(password_hash: str, password: str) -> bool:

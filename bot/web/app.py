@@ -1,9 +1,9 @@
 """The ASGI application served by ``arbot run``.
 
-A health check, a landing page and the gateway's web chat channel
-(``POST /webhooks/rest/webhook``); the other channels and the console are mounted here by
-later work. The web app is the one process that talks to Rasa, so it builds the dialogue
-engine (tests hand in a fake).
+A health check, a landing page, the gateway's web chat channel
+(``POST /webhooks/rest/webhook``), the Twilio and Telegram webhooks, the JSON API and the
+web console (``/console``). The web app is the one process that talks to Rasa, so it
+builds the dialogue engine (tests hand in a fake).
 """
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ from starlette.routing import Route
 from bot.container import Container, container
 from bot.services.chat import ChatDesk
 from bot.services.delivery import Postman
-from bot.web import api, gateway, telegram, twilio
+from bot.web import api, console, gateway, telegram, twilio
+from bot.web.console.templates import default_templates
 from integrations.providers import build_senders
 from integrations.rasa import DialogueEngine, RasaRestEngine
 from integrations.senders import MessageSender
@@ -56,6 +57,14 @@ def create_app(
         support_contact=settings.support_contact,
     )
 
+    console_ctx = console.ConsoleContext(
+        sessions=wiring.sessions,
+        clock=wiring.clock,
+        settings=settings,
+        postman=postman,
+        templates=default_templates(),
+    )
+
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         try:
@@ -87,6 +96,7 @@ def create_app(
             f"POST {gateway.PATH}   web chat (the JSON of Rasa's REST channel)\n"
             "POST /webhooks/twilio/sms, /webhooks/twilio/status   Twilio (signed)\n"
             "POST /webhooks/telegram   Telegram (secret token)\n"
+            "GET  /console   the web console for collectors, managers and admins\n"
             "GET  /api/escalations   the collectors' JSON API (bearer token)\n\n"
             "Reports and accounts: `arbot report aging`, `arbot report kpis`,"
             " `arbot show ACCOUNT`.\n"
@@ -97,6 +107,7 @@ def create_app(
         Route("/health", health),
         *gateway.routes(desk),
         *api.routes(postman),
+        *console.mount(console_ctx),
         *twilio.routes(desk, auth_token=settings.twilio_auth_token, public_url=settings.public_url),
         *telegram.routes(
             desk,
@@ -104,4 +115,6 @@ def create_app(
             answerer=telegram.callback_answerer(outbound.get("telegram")),
         ),
     ]
-    return Starlette(routes=routes, lifespan=lifespan)
+    return Starlette(
+        routes=routes, lifespan=lifespan, exception_handlers=dict(console.EXCEPTION_HANDLERS)
+    )
