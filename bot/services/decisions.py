@@ -1,0 +1,109 @@
+"""What every collector's decision on a dispute or a plan does besides its own change.
+
+It closes the account's case in the queue (the ``dispute`` or ``plan_approval``
+escalation) and tells the customer. The notice is worked out inside the decision's
+transaction and sent after it commits, under a key derived from the decision, so the
+customer hears it once however often the decision is posted.
+
+Where the customer is told: in the conversation the dispute or plan came from (the channel
+and sender they used), else on the channel reminders would use (Telegram when linked and
+not opted out, else SMS with consent). Like a reminder, the notice is held when the
+customer opted out of that channel or asked for no contact.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from bot.db.models import Account
+from bot.policy.decision_notices import Addressee
+from bot.policy.reminder_state import Reach
+from bot.policy.reminders import choose_channel
+from bot.repositories import accounts, audit, conversations, invoices
+from bot.repositories import escalations as queue
+from bot.services import delivery
+from bot.services.delivery import Delivered, Postman
+from integrations.rasa import BotMessage
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A message to send once the decision is committed."""
+
+    channel: str
+    address: str
+    text: str
+    key: str
+
+
+def addressee(
+    session: Session, account: Account, conversation_id: int | None, company: str
+) -> tuple[Addressee, str] | None:
+    """Whom to tell about the account and where (the address), or None when there is no
+    channel to reach them on."""
+    found = None
+    if conversation_id is not None:
+        found = conversations.channel_and_sender(session, conversation_id)
+    if found is None:
+        found = _reminder_channel(session, account.id)
+    if found is None:
+        return None
+    channel, address = found
+    currency = invoices.currency_of(session, account.id)
+    return Addressee(channel, account.consumer, company, currency), address
+
+
+def _reminder_channel(session: Session, account_id: int) -> tuple[str, str] | None:
+    on_file = {c.channel: c.address for c in accounts.contacts(session, account_id)}
+    preferences = accounts.preferences(session, account_id)
+    reach = Reach(
+        sms=on_file.get("sms"),
+        telegram=on_file.get("telegram"),
+        sms_consent=bool(preferences and preferences.sms_consent),
+        sms_opt_out=bool(preferences and preferences.sms_opt_out),
+        telegram_opt_out=bool(preferences and preferences.telegram_opt_out),
+        cease=bool(preferences and preferences.cease),
+    )
+    channel, _reason = choose_channel(reach)
+    return None if channel is None else (channel, on_file[channel])
+
+
+def close_case(
+    session: Session, account_id: int, reason: str, user_id: int, now: datetime, note: str
+) -> int | None:
+    """Resolves the account's active escalation with ``reason``, if any; its id."""
+    escalation = queue.active_for_account(session, account_id, reason)
+    if escalation is None:
+        return None
+    escalation.status, escalation.resolved_at = "resolved", now
+    escalation.assigned_to = escalation.assigned_to or user_id
+    escalation.note = f"{escalation.note}\n{note}".strip()
+    audit.record(
+        session,
+        at=now,
+        entity="escalation",
+        entity_id=escalation.id,
+        action="resolved",
+        actor="collector",
+        user_id=user_id,
+        detail={"note": note},
+    )
+    return escalation.id
+
+
+async def send(postman: Postman, notice: Notice | None) -> Delivered | None:
+    """Sends the notice once per key (None: there was no one to tell)."""
+    if notice is None:
+        return None
+    return await delivery.deliver(
+        postman,
+        notice.channel,
+        notice.address,
+        BotMessage(notice.text),
+        key=notice.key,
+        author="system",
+        automated=True,
+    )
