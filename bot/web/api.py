@@ -11,6 +11,7 @@ claimed before replying) and 400 for bad input.
 ``POST /api/escalations/{id}/claim``   take it: the customer's messages now come to you
 ``POST /api/escalations/{id}/reply``   ``{"text": ...}``: send on the customer's channel
 ``POST /api/escalations/{id}/resolve`` ``{"note": ...}`` (optional): the bot resumes
+``GET  /api/disputes``                 open disputes, oldest first, with their invoice
 =====================================  ===========================================
 """
 
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -27,7 +28,9 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from bot.errors import ArbotError, Conflict, InputError, NotFound
-from bot.services import api_tokens, delivery, handoff
+from bot.policy.money import format_money
+from bot.repositories.decisions import OpenDispute
+from bot.services import api_tokens, delivery, dispute_resolution, handoff
 from bot.services.api_tokens import Caller
 from bot.services.delivery import Postman
 from integrations.rasa import BotMessage
@@ -102,12 +105,35 @@ def routes(postman: Postman) -> list[Route]:
 
     base = "/api/escalations"
     return [
+        *_dispute_routes(guarded, in_session),
         Route(base, guarded(queue), methods=["GET"]),
         Route(base + "/{id:int}", guarded(show), methods=["GET"]),
         Route(base + "/{id:int}/claim", guarded(claim), methods=["POST"]),
         Route(base + "/{id:int}/reply", guarded(reply), methods=["POST"]),
         Route(base + "/{id:int}/resolve", guarded(resolve), methods=["POST"]),
     ]
+
+
+def _dispute_routes(
+    guarded: Callable[[Handler], Callable[[Request], Awaitable[JSONResponse]]],
+    in_session: Callable[..., Awaitable[Any]],
+) -> list[Route]:
+    """``GET /api/disputes``: the open disputes a collector decides (oldest first)."""
+
+    async def open_disputes(_request: Request, _caller: Caller) -> JSONResponse:
+        found = await in_session(dispute_resolution.open_disputes)
+        return JSONResponse({"disputes": [_dispute_json(d) for d in found]})
+
+    return [Route("/api/disputes", guarded(open_disputes), methods=["GET"])]
+
+
+def _dispute_json(dispute: OpenDispute) -> dict[str, Any]:
+    money = ("invoice_amount", "open_amount")
+    return {
+        name: format_money(value) if name in money else value.isoformat()
+        if isinstance(value, date | datetime) else value
+        for name, value in dataclasses.asdict(dispute).items()
+    }  # fmt: skip
 
 
 def _caller(postman: Postman, request: Request) -> Caller | None:
