@@ -16,17 +16,47 @@ from bot.policy.kpis import ratio
 from bot.policy.money import format_money
 from bot.services.dashboard import Dashboard
 
-#: the tables a manager can download, in the order the page shows them
-TABLES: tuple[str, ...] = (
-    "aging",
-    "kpis",
-    "ptp-weeks",
-    "ptp-takers",
-    "broken-promises",
-    "opt-outs",
-    "contact-attempts",
-    "collectors",
+_TALLY = (
+    "promises",
+    *STATUSES,
+    "kept_rate",
+    "promised_amount",
+    "collected_amount",
 )
+
+#: the columns of each table a manager can download, in the order the page shows them
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "aging": ("bucket", "amount"),
+    "kpis": ("metric", "value"),
+    "ptp-weeks": ("week", "taken_by", *_TALLY),
+    "ptp-takers": ("taken_by", *_TALLY),
+    "broken-promises": (
+        "promise_id",
+        "account_number",
+        "account_name",
+        "amount",
+        "amount_collected",
+        "due_date",
+        "channel",
+        "taken_by",
+        "collector",
+        "open_escalation_id",
+    ),
+    "opt-outs": ("action", "channel", "events", "accounts"),
+    "contact-attempts": ("status", "outcome", "reason", "attempts"),
+    "collectors": (
+        "collector",
+        "escalations_handled",
+        "replied",
+        "median_first_reply_seconds",
+        "mean_first_reply_seconds",
+        "promises_taken",
+        "promises_kept",
+        "promises_broken",
+        "kept_rate",
+    ),
+}
+TABLES: tuple[str, ...] = tuple(COLUMNS)
 
 
 def _number(value: Decimal | None) -> float | None:

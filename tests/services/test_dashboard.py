@@ -49,7 +49,7 @@ from bot.db.models import (
 )
 from bot.errors import InputError
 from bot.services.dashboard import dashboard
-from bot.services.dashboard_tables import TABLES, ptp_summary, rows, to_json
+from bot.services.dashboard_tables import COLUMNS, TABLES, ptp_summary, rows, to_json
 from bot.services.reports import aging_report, kpi_report, ptp_report
 
 START, END = date(2026, 11, 2), date(2026, 11, 22)
@@ -431,7 +431,9 @@ def test_every_table_has_csv_rows_of_strings(session: Session, book: Book) -> No
     assert [r["taken_by"] for r in tables["ptp-takers"]] == ["bot", "collector"]
     assert tables["broken-promises"][0]["collector"] == ""
     assert tables["collectors"][1]["median_first_reply_seconds"] == ""
-    for table in tables.values():
+    for name, table in tables.items():
+        assert table, name
+        assert all(tuple(row) == COLUMNS[name] for row in table), name
         assert all(isinstance(cell, str) for row in table for cell in row.values())
 
 
