@@ -70,3 +70,8 @@ def remove(session: Session, token_hash: str) -> int | None:
 def remove_expired(session: Session, now: datetime) -> None:
     """Deletes every session whose idle expiry has passed."""
     session.execute(delete(ConsoleSession).where(ConsoleSession.expires_at <= now))
+
+
+def remove_for_user(session: Session, user_id: int) -> None:
+    """Deletes every session of the user (signed out everywhere)."""
+    session.execute(delete(ConsoleSession).where(ConsoleSession.user_id == user_id))

@@ -15,6 +15,11 @@ def by_email(session: Session, email: str) -> User | None:
     return session.scalar(select(User).where(User.email == email.lower()))
 
 
+def everyone(session: Session) -> list[User]:
+    """Every user, by e-mail."""
+    return list(session.scalars(select(User).order_by(User.email)))
+
+
 def by_id(session: Session, user_id: int) -> User | None:
     """The user with this id as stored now (not as this session last saw it), or None."""
     return session.get(User, user_id, populate_existing=True)

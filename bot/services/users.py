@@ -1,4 +1,4 @@
-"""Console users: creation with an argon2-hashed password."""
+"""Console users: creation, listing and new passwords, hashed with argon2."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import Session
 
 from bot.db.models import AuditEvent, User
-from bot.errors import Conflict, InputError
+from bot.errors import Conflict, InputError, NotFound
+from bot.repositories import audit, console_sessions
 from bot.repositories import users as repo
 
 ROLES = ("collector", "manager", "admin")
@@ -75,6 +76,58 @@ def add_user(
             )
         )
     return NewUser(user.id, email, role, password, generated)
+
+
+@dataclass(frozen=True)
+class UserRow:
+    """A console user as the users page lists it."""
+
+    id: int
+    email: str
+    role: str
+    active: bool
+    locked_until: datetime | None
+    created_at: datetime
+
+
+def list_users(session: Session) -> list[UserRow]:
+    """Every console user, by e-mail."""
+    with session.begin():
+        return [
+            UserRow(u.id, u.email, u.role, u.active, u.locked_until, u.created_at)
+            for u in repo.everyone(session)
+        ]
+
+
+def set_password(
+    session: Session, email: str, now: datetime, password: str | None = None
+) -> NewUser:
+    """Gives a user a new password (generated and returned once when none is given).
+
+    The lock-out is lifted and every console session of the user ends, so whoever held
+    the old password is signed out.
+
+    Raises:
+        NotFound: naming the e-mail when there is no such user.
+        InputError: naming ``password`` when it is too short.
+    """
+    generated = password is None
+    password = secrets.token_urlsafe(12) if password is None else password
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InputError(f"password: shorter than {MIN_PASSWORD_LENGTH} characters")
+    hashed = hash_password(password)
+    with session.begin():
+        user = repo.by_email(session, email.strip().lower())
+        if user is None:
+            raise NotFound(f"email: no user {email!r}")
+        user.password_hash = hashed
+        user.failed_logins = 0
+        user.locked_until = None
+        console_sessions.remove_for_user(session, user.id)
+        audit.record(
+            session, at=now, entity="user", entity_id=user.id, action="password_set", actor="system"
+        )
+        return NewUser(user.id, user.email, user.role, password, generated)
 
 
 def hash_password(password: str) -> str:

@@ -14,13 +14,31 @@ from pathlib import Path
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
-from bot.web.console import auth
+from bot.web.console import (
+    approvals,
+    auth,
+    conversation,
+    disputes,
+    link_codes,
+    queue,
+    settings,
+    users,
+)
 from bot.web.console.context import ConsoleContext
 
 STATIC = Path(__file__).with_name("static")
 
 #: the ``routes(ctx)`` of every page module, in the order they are matched
-PAGE_MODULES: tuple[Callable[[ConsoleContext], list[BaseRoute]], ...] = (auth.routes,)
+PAGE_MODULES: tuple[Callable[[ConsoleContext], list[BaseRoute]], ...] = (
+    auth.routes,
+    queue.routes,
+    conversation.routes,
+    disputes.routes,
+    approvals.routes,
+    link_codes.routes,
+    users.routes,
+    settings.routes,
+)
 
 #: what :func:`bot.web.app.create_app` registers: a :class:`auth.Denied` raised in a route
 EXCEPTION_HANDLERS = {auth.Denied: auth.denied_handler}

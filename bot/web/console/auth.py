@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from urllib.parse import quote, urlsplit
 
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -47,7 +48,17 @@ _TOKEN_LENGTHS = (32, 64)
 Page = Callable[[Request, ConsoleUser], Awaitable[Response]]
 Endpoint = Callable[[Request], Awaitable[Response]]
 
-__all__ = ["ConsoleUser", "Denied", "current_user", "require", "role", "routes"]
+__all__ = [
+    "ConsoleUser",
+    "Denied",
+    "current_user",
+    "forbidden",
+    "form_text",
+    "require",
+    "role",
+    "routes",
+    "safe_next",
+]
 
 
 class Denied(Exception):  # noqa: N818 - it carries the response, like starlette's HTTPException
@@ -147,7 +158,7 @@ def routes(ctx: ConsoleContext) -> list[BaseRoute]:
         if not console_auth.csrf_matches(request.cookies.get(LOGIN_CSRF_COOKIE, ""), sent):
             return forbidden(request, ctx, "The login form expired; open the login page again.")
         target = safe_next(_field(form.get("next")))
-        email, password = _field(form.get("email")), _field(form.get("password"))
+        email, password = form_text(form, "email"), _field(form.get("password"))
         signed = await ctx.call(console_auth.login, email, password, ctx.clock.now())
         if signed is None:
             return _login_page(request, ctx, target, error=LOGIN_REFUSED, email=email)
@@ -221,8 +232,13 @@ async def _csrf_sent(request: Request, expected: str) -> bool:
     return console_auth.csrf_matches(expected, sent)
 
 
+def form_text(form: FormData, name: str) -> str:
+    """The text field ``name`` of a form, trimmed and capped in length; blank when missing
+    or an upload."""
+    return _field(form.get(name)).strip()
+
+
 def _field(value: object) -> str:
-    """A text form field (capped in length); an upload or a missing field is blank."""
     return value[:_MAX_FIELD] if isinstance(value, str) else ""
 
 

@@ -8,6 +8,7 @@ clock is a :class:`MovableClock` the test can move forward.
 Fixtures (each documented where it is defined):
 
 * ``console_clock`` — the app's clock (``.now()``, ``.advance(timedelta)``).
+* ``console_env`` — extra ``ARBOT_*`` settings of the app (``{}``; override it in a module).
 * ``console`` — the :class:`ConsoleApp`: ``app``, ``sessions``, ``clock``, ``dialogue``.
 * ``add_user`` — ``add_user(role, email=None, password=PASSWORD) -> NewUser``.
 * ``client`` — an anonymous ``TestClient`` (https, redirects not followed).
@@ -39,7 +40,7 @@ from bot.container import build_container
 from bot.db.models import ConsoleSession
 from bot.services.users import NewUser
 from bot.services.users import add_user as create_user
-from bot.settings import load_settings
+from bot.settings import Settings, load_settings
 from bot.web.app import create_app
 from integrations.senders import OutboxSender
 from tests.web.conftest import FakeDialogue
@@ -83,6 +84,7 @@ class ConsoleApp:
         sessions: the app's session factory (rolled back after the test).
         clock: the app's clock.
         dialogue: the fake dialogue engine that answers customers' messages.
+        settings: the app's settings.
         clients: every TestClient the fixtures opened (closed after the test).
     """
 
@@ -90,6 +92,7 @@ class ConsoleApp:
     sessions: sessionmaker[Session]
     clock: MovableClock
     dialogue: FakeDialogue
+    settings: Settings
     clients: list[TestClient] = field(default_factory=list)
 
     def client(self) -> TestClient:
@@ -137,7 +140,16 @@ def console_clock() -> MovableClock:
 
 
 @pytest.fixture
-def console(engine: Engine, console_clock: MovableClock) -> Iterator[ConsoleApp]:
+def console_env() -> dict[str, str]:
+    """Extra ``ARBOT_*`` variables of the app under test; a test module overrides this
+    fixture to run the console with other settings."""
+    return {}
+
+
+@pytest.fixture
+def console(
+    engine: Engine, console_clock: MovableClock, console_env: dict[str, str]
+) -> Iterator[ConsoleApp]:
     """The web app (console mounted) on the test database, rolled back after the test.
 
     Runs once on SQLite and once on PostgreSQL. Outbound messages go to outbox senders;
@@ -147,6 +159,7 @@ def console(engine: Engine, console_clock: MovableClock) -> Iterator[ConsoleApp]
         {
             "ARBOT_DATABASE_URL": engine.url.render_as_string(hide_password=False),
             "ARBOT_NOW": NOW.isoformat(),
+            **console_env,
         },
         dotenv=None,
     )
@@ -161,7 +174,7 @@ def console(engine: Engine, console_clock: MovableClock) -> Iterator[ConsoleApp]
         dialogue = FakeDialogue()
         senders = {channel: OutboxSender() for channel in ("sms", "telegram", "web")}
         app = create_app(wiring, dialogue=dialogue, senders=senders)
-        under_test = ConsoleApp(app, sessions, console_clock, dialogue)
+        under_test = ConsoleApp(app, sessions, console_clock, dialogue, settings)
         try:
             yield under_test
         finally:
