@@ -8,7 +8,7 @@ the caller can say which field to fix.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone, tzinfo
 
 from bot.clock import parse_day
 
@@ -16,6 +16,12 @@ from bot.clock import parse_day
 DEFAULT_DAYS = 30
 #: report dates outside these years are typing mistakes (and keep date arithmetic in range)
 EARLIEST, LATEST = date(1900, 1, 1), date(2199, 12, 31)
+
+
+def business_day(now: datetime, zone: tzinfo | None) -> date:
+    """The day reports call "today": ``now`` in the deployment's zone (UTC when unknown),
+    as ``arbot report`` reads it."""
+    return now.astimezone(zone or timezone.utc).date()
 
 
 def report_day(text: str | None, name: str, default: date) -> date:

@@ -12,6 +12,8 @@ claimed before replying) and 400 for bad input.
 ``POST /api/escalations/{id}/reply``   ``{"text": ...}``: send on the customer's channel
 ``POST /api/escalations/{id}/resolve`` ``{"note": ...}`` (optional): the bot resumes
 ``GET  /api/disputes``                 open disputes, oldest first, with their invoice
+``GET  /api/reports/{aging|kpis|ptp}`` managers: the JSON of ``arbot report`` (api_reports)
+``GET  /api/dashboard``                managers: the console dashboard's figures
 =====================================  ===========================================
 """
 
@@ -19,7 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Awaitable, Callable
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -29,10 +31,12 @@ from starlette.routing import Route
 
 from bot.errors import ArbotError, Conflict, InputError, NotFound
 from bot.policy.money import format_money
+from bot.policy.periods import business_day
 from bot.repositories.decisions import OpenDispute
 from bot.services import api_tokens, delivery, dispute_resolution, handoff
 from bot.services.api_tokens import Caller
 from bot.services.delivery import Postman
+from bot.web import api_reports
 from integrations.rasa import BotMessage
 
 #: a collector's message is at most this long (ten SMS segments)
@@ -41,8 +45,11 @@ MAX_REPLY_CHARS = 1600
 Handler = Callable[[Request, Caller], Awaitable[JSONResponse]]
 
 
-def routes(postman: Postman) -> list[Route]:
-    """The API's routes, bound to the delivery service (database, clock, senders)."""
+def routes(postman: Postman, *, zone: tzinfo | None = None) -> list[Route]:
+    """The API's routes, bound to the delivery service (database, clock, senders).
+
+    ``zone`` (``ARBOT_DEFAULT_TIMEZONE``; UTC when None) decides the reports' "today".
+    """
     sessions, clock = postman.sessions, postman.clock
 
     def guarded(handler: Handler) -> Callable[[Request], Awaitable[JSONResponse]]:
@@ -106,6 +113,7 @@ def routes(postman: Postman) -> list[Route]:
     base = "/api/escalations"
     return [
         *_dispute_routes(guarded, in_session),
+        *api_reports.routes(guarded, in_session, lambda: business_day(clock.now(), zone)),
         Route(base, guarded(queue), methods=["GET"]),
         Route(base + "/{id:int}", guarded(show), methods=["GET"]),
         Route(base + "/{id:int}/claim", guarded(claim), methods=["POST"]),

@@ -106,7 +106,7 @@ def create_app(
         Route("/", index),
         Route("/health", health),
         *gateway.routes(desk),
-        *api.routes(postman),
+        *api.routes(postman, zone=settings.default_timezone),
         *console.mount(console_ctx),
         *twilio.routes(desk, auth_token=settings.twilio_auth_token, public_url=settings.public_url),
         *telegram.routes(

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.policy.periods import report_day, report_period
+from bot.policy.periods import business_day, report_day, report_period
 
 TODAY = date(2026, 11, 22)
 
@@ -45,3 +46,9 @@ def test_a_period_may_be_capped() -> None:
 def test_a_single_day_defaults_to_today() -> None:
     assert report_day(None, "as_of", TODAY) == TODAY
     assert report_day("2026-01-31", "as_of", TODAY) == date(2026, 1, 31)
+
+
+def test_today_is_the_date_in_the_deployment_zone_or_utc() -> None:
+    late = datetime(2026, 11, 23, 3, tzinfo=timezone.utc)  # 22:00 the day before in New York
+    assert business_day(late, ZoneInfo("America/New_York")) == date(2026, 11, 22)
+    assert business_day(late, None) == date(2026, 11, 23)
