@@ -11,7 +11,8 @@ fresh, migrated database with Core ``executemany`` (not the importer), then meas
   second pass a quarter of an hour later (the steady state: every send already made,
   each hold already logged) — the one the scheduler repeats 96 times a day;
 * the outbox provider alone, through ``deliver()`` one message at a time and through
-  ``deliver_many()`` in the groups a pass sends: messages per second;
+  ``deliver_many()`` in the groups a pass sends (a claimed chunk, ``CONCURRENCY`` in the
+  senders' hands at once): messages per second;
 * peak memory (``tracemalloc``) of a dry run over a portfolio a tenth the size and over
   the full one: paged reads keep it flat, so the ratio stays near 1.
 
@@ -56,7 +57,7 @@ from bot.db.models import Account, Invoice  # noqa: E402
 from bot.repositories.reminder_facts import open_amount  # noqa: E402
 from bot.services.delivery import Parcel, Postman, deliver, deliver_many  # noqa: E402
 from bot.services.reminder_plan import read_page  # noqa: E402
-from bot.services.reminders import CONCURRENCY, PassSummary, run_pass  # noqa: E402
+from bot.services.reminders import CONCURRENCY, SEND_CHUNK, PassSummary, run_pass  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from integrations.rasa import BotMessage  # noqa: E402
 from integrations.senders import OutboxSender  # noqa: E402
@@ -118,7 +119,7 @@ def one_pass(engine: Engine, settings: Settings, at: datetime, batch: int) -> Pa
 
 def outbox_rate(engine: Engine, messages: int, group: int) -> float:
     """Messages per second through the outbox provider: ``deliver()`` one at a time when
-    ``group`` is 1, else ``deliver_many()`` batches of ``group`` (as a pass sends)."""
+    ``group`` is 1, else ``deliver_many()`` batches of ``group`` (as a pass sends them)."""
     postman = Postman(make_session_factory(engine), FixedClock(NOW), {"sms": OutboxSender()})
 
     def parcel(n: int) -> Parcel:
@@ -132,7 +133,7 @@ def outbox_rate(engine: Engine, messages: int, group: int) -> float:
                 p = batch[0]
                 await deliver(postman, p.channel, p.address, p.message, key=p.key, automated=True)
             else:
-                await deliver_many(postman, batch, concurrency=group)
+                await deliver_many(postman, batch, concurrency=CONCURRENCY)
 
     _, seconds = timed(lambda: asyncio.run(send_all()))
     return messages / seconds
@@ -166,10 +167,14 @@ def run(engine: Engine, label: str, args: argparse.Namespace, small: Engine) -> 
         lambda: one_pass(engine, settings, NOW + timedelta(minutes=15), args.batch)
     )
     _report_pass("run_pass #2 (steady state)", steady, steady_s)
-    for group in (1, CONCURRENCY):
+    for group in (1, SEND_CHUNK):
         rate = outbox_rate(engine, args.messages, group)
         verdict = "met" if rate >= OUTBOX_TARGET_PER_SECOND else "missed"
-        how = "deliver() one at a time" if group == 1 else f"deliver_many() in groups of {group}"
+        how = (
+            "deliver() one at a time"
+            if group == 1
+            else f"deliver_many() in groups of {group}, {CONCURRENCY} in flight"
+        )
         print(
             f"outbox, {how}: {rate:,.0f} messages/s "
             f"(target ≥ {OUTBOX_TARGET_PER_SECOND:.0f} {verdict})"

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from bot.db.models import Message
@@ -112,6 +112,18 @@ def set_receipts(session: Session, receipts: Sequence[ReceiptUpdate]) -> None:
             update(target).where(where).values(values),
             [{"r_id": r.message_id, "r_status": r.status, "r_error": r.error} for r in without_id],
         )
+
+
+def remove_unsent(session: Session, message_ids: Collection[int]) -> None:
+    """Deletes outbound messages recorded but never given to a provider (still
+    ``queued``, no provider id), which frees their idempotency keys."""
+    session.execute(
+        delete(Message).where(
+            Message.id.in_(message_ids),
+            Message.provider_id.is_(None),
+            Message.delivery_status == "queued",
+        )
+    )
 
 
 def set_queued(session: Session, message_id: int, provider: str, key: str) -> None:

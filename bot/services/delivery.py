@@ -143,23 +143,9 @@ async def deliver_many(
     senders = [postman.sender(parcel.channel) for parcel in parcels]
     now = postman.clock.now()
     results = await run_in_threadpool(_record_all, postman.sessions, parcels, senders, now)
-    limit = asyncio.Semaphore(max(concurrency, 1))
-
-    async def send(index: int, record: conversations.MessageRecord) -> _Receipt:
-        parcel = parcels[index]
-        outbound = Outbound(
-            parcel.channel, parcel.address, parcel.message.text, parcel.message.buttons, parcel.key
-        )
-        async with limit:
-            try:
-                receipt = await senders[index].send(outbound)
-            except DeliveryFailed as exc:
-                log.warning("message %s to %s failed: %s", record.id, parcel.channel, exc)
-                return _Receipt(record.id, "failed", None, str(exc))
-        return _Receipt(record.id, receipt.status, receipt.provider_id, None)
-
     fresh = [(i, r) for i, r in enumerate(results) if isinstance(r, conversations.MessageRecord)]
-    receipts = await asyncio.gather(*(send(i, r) for i, r in fresh))
+    to_send = [(parcels[i], senders[i], r) for i, r in fresh]
+    receipts = await _hand_over(postman, to_send, concurrency)
     await run_in_threadpool(_store_all, postman.sessions, receipts)
     sent = {index: receipt for (index, _), receipt in zip(fresh, receipts, strict=True)}
     return [
@@ -168,6 +154,50 @@ async def deliver_many(
         else cast(Delivered, result)
         for i, result in enumerate(results)
     ]
+
+
+async def _hand_over(
+    postman: Postman,
+    recorded: Sequence[tuple[Parcel, MessageSender, conversations.MessageRecord]],
+    concurrency: int,
+) -> list[_Receipt]:
+    """Gives recorded messages to their senders, ``concurrency`` at a time.
+
+    When a send raises anything but :class:`DeliveryFailed` (a bug, a cancelled pass) the
+    others are stopped, and the records of those no sender was given are removed: their
+    keys are free again, while a message a sender had may have gone and stays recorded.
+    """
+    limit = asyncio.Semaphore(max(concurrency, 1))
+    handed: set[int] = set()
+    stopping = asyncio.Event()
+
+    async def send(parcel: Parcel, sender: MessageSender, record_id: int) -> _Receipt:
+        outbound = Outbound(
+            parcel.channel, parcel.address, parcel.message.text, parcel.message.buttons, parcel.key
+        )
+        async with limit:
+            if stopping.is_set():
+                raise asyncio.CancelledError
+            handed.add(record_id)
+            try:
+                receipt = await sender.send(outbound)
+            except DeliveryFailed as exc:
+                log.warning("message %s to %s failed: %s", record_id, parcel.channel, exc)
+                return _Receipt(record_id, "failed", None, str(exc))
+            except BaseException:
+                stopping.set()
+                raise
+        return _Receipt(record_id, receipt.status, receipt.provider_id, None)
+
+    tasks = [asyncio.ensure_future(send(p, s, r.id)) for p, s, r in recorded]
+    try:
+        return list(await asyncio.gather(*tasks))
+    except BaseException:
+        for task in tasks:
+            task.cancel()
+        unsent = [r.id for _, _, r in recorded if r.id not in handed]
+        await asyncio.shield(run_in_threadpool(_release, postman.sessions, unsent))
+        raise
 
 
 def record_status(
@@ -286,6 +316,13 @@ def _store_all(sessions: sessionmaker[Session], receipts: Sequence[_Receipt]) ->
                 for r in receipts
             ],
         )
+
+
+def _release(sessions: sessionmaker[Session], message_ids: Sequence[int]) -> None:
+    if not message_ids:
+        return
+    with sessions() as session, session.begin():
+        messages.remove_unsent(session, message_ids)
 
 
 def _hold_reason(session: Session, channel: str, address: str) -> str | None:

@@ -124,31 +124,37 @@ async def send_all(
 ) -> list[Outcome]:
     """Delivers claimed sends (each with its attempt id), ``concurrency`` at a time.
 
-    Each group of ``concurrency`` is one :func:`bot.services.delivery.deliver_many`
-    batch: two commits for the group instead of three a message, and no more messages
-    recorded-but-not-yet-handed-over than are in flight, so a pass killed mid-batch leaves
-    at most that many in doubt (never resent). A round holds an address at most once, so
-    two messages to one address (two accounts may share a phone) never go at once.
+    The claimed chunk is one :func:`bot.services.delivery.deliver_many` batch per round:
+    two commits for the batch instead of three a message. A pass killed mid-batch leaves
+    the batch's recorded messages in doubt (settled as sent by :func:`recover`, never
+    resent). A round holds an address at most once, so two messages to one address (two
+    accounts may share a phone) never go at once.
     """
-    size = max(concurrency, 1)
     outcomes: list[Outcome] = []
     for round_ in _rounds(claimed):
-        for start in range(0, len(round_), size):
-            outcomes += await _send_group(postman, round_[start : start + size])
+        outcomes += await _send_group(postman, round_, max(concurrency, 1))
     return outcomes
 
 
 async def _send_group(
-    postman: Postman, group: Sequence[tuple[PlannedMessage, int]]
+    postman: Postman, group: Sequence[tuple[PlannedMessage, int]], concurrency: int
 ) -> list[Outcome]:
     parcels = [(attempt_id, parcel(planned)) for planned, attempt_id in group]
     ready = [(a, p) for a, p in parcels if isinstance(p, Parcel)]
     try:
-        delivered = await deliver_many(postman, [p for _, p in ready], concurrency=len(ready))
-    except InputError as exc:  # a malformed address: nothing of the group was recorded
-        delivered = [Delivered(None, "failed", reason=str(exc)) for _ in ready]
+        delivered = await deliver_many(postman, [p for _, p in ready], concurrency=concurrency)
+    except InputError:  # a malformed address: nothing was recorded; find it, send the rest
+        delivered = [await _deliver_alone(postman, p) for _, p in ready]
     sent = dict(zip((a for a, _ in ready), delivered, strict=True))
     return [Outcome(a, sent[a] if isinstance(p, Parcel) else p) for a, p in parcels]
+
+
+async def _deliver_alone(postman: Postman, parcel: Parcel) -> Delivered:
+    try:
+        (delivered,) = await deliver_many(postman, [parcel])
+    except InputError as exc:
+        return Delivered(None, "failed", reason=str(exc))
+    return delivered
 
 
 def _rounds(

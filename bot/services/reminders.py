@@ -20,6 +20,8 @@ promises and plans that runs before the passes of a day.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -45,11 +47,11 @@ __all__ = [
     "run_pass",
 ]
 
-#: sends claimed (and so at stake if the pass stops) at a time
+#: sends claimed, recorded and their receipts stored at a time: a pass killed mid-chunk
+#: leaves at most this many in doubt (settled as sent, never resent)
 SEND_CHUNK = 100
-#: messages handed to the senders at once, recorded and their receipts stored in one batch
-#: (a real provider answers in tens of milliseconds); a pass killed mid-batch leaves at most
-#: this many in doubt, never resent
+#: messages in the senders' hands at once (a real provider answers in tens of
+#: milliseconds); 1 also reads the next page only after this one is done
 CONCURRENCY = 16
 #: a reason the log needs no row for: the send itself is the record
 ALREADY_SENT = "already_sent"
@@ -118,21 +120,35 @@ async def run_pass(
         settings: policy, company name, payment link and default time zone.
         now: the pass's instant (aware).
         batch: accounts per page.
-        concurrency: messages handed to the senders at once (never two to one address).
+        concurrency: messages handed to the senders at once (never two to one address);
+            above 1 the next page is read while this one is sent.
         progress: called with the running summary after each page.
     """
     started = time.perf_counter()
     summary = PassSummary()
-    after_id = 0
-    while True:
-        page = await run_in_threadpool(read_page, postman.sessions, after_id, batch, now, settings)
-        if page is None:
-            break
-        await _act_on(postman, page, now, concurrency, summary)
-        after_id = page.span[1]
-        summary.seconds = time.perf_counter() - started
-        if progress is not None:
-            progress(summary)
+
+    def read(after_id: int) -> asyncio.Task[Page | None]:
+        return asyncio.ensure_future(
+            run_in_threadpool(read_page, postman.sessions, after_id, batch, now, settings)
+        )
+
+    upcoming = read(0)
+    try:
+        while (page := await upcoming) is not None:
+            # the next page's accounts are others, so nothing written for this page can
+            # change what is decided there: read it while this one is sent
+            upcoming = read(page.span[1])
+            if concurrency <= 1:
+                await asyncio.wait([upcoming])
+            await _act_on(postman, page, now, concurrency, summary)
+            summary.seconds = time.perf_counter() - started
+            if progress is not None:
+                progress(summary)
+    finally:
+        if not upcoming.done():  # a failed or cancelled pass leaves no read behind
+            upcoming.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await upcoming
     summary.seconds = time.perf_counter() - started
     return summary
 
