@@ -154,7 +154,8 @@ def _describe(
     url = f"http://{settings.web_host}:{settings.web_port}"
     cli = _shown(Path(sys.executable).with_name("arbot"))
     click.echo(f"arbot is running: {', '.join(children)}")
-    click.echo(f"  console      {url}/  (health: {url}/health)")
+    click.echo(f"  console      {url}/console  (health: {url}/health)")
+    click.echo("               logins: the ones `arbot demo` printed, or `arbot user add EMAIL`")
     click.echo(f"  chat with    {cli} chat   (as {DEMO_PHONE}; --as PHONE for another sender)")
     click.echo(f"               or POST {url}/webhooks/rest/webhook")
     if "rasa" in children:

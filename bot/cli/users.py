@@ -1,4 +1,4 @@
-"""``arbot user add``: console users."""
+"""``arbot user add|password|token``: console users."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import click
 
 from bot.cli.context import wired
 from bot.services import api_tokens
-from bot.services.users import ROLES, add_user
+from bot.services.users import ROLES, add_user, set_password
 
 
 @click.group()
@@ -31,6 +31,22 @@ def add(email: str, role: str, password_stdin: bool) -> None:
     click.echo(f"user {created.email} ({created.role}) created")
     if created.password_generated:
         click.echo(f"password: {created.password}  (shown once; store it now)")
+
+
+@user.command("password")
+@click.argument("email")
+@click.option(
+    "--password-stdin", is_flag=True, help="Read the password from stdin instead of generating one."
+)
+def password(email: str, password_stdin: bool) -> None:
+    """Give a console user a new password (lifts a lock-out, ends their sessions)."""
+    given = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
+    app = wired()
+    with app.sessions() as session:
+        changed = set_password(session, email, app.clock.now(), given)
+    click.echo(f"user {changed.email}: password changed; their console sessions have ended")
+    if changed.password_generated:
+        click.echo(f"password: {changed.password}  (shown once; store it now)")
 
 
 @user.command("token")

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from bot.db.models import Account, ContactPreference, Invoice
+from bot.db.models import Account, AuditEvent, ContactPreference, Invoice
 
 
 def account_ids(session: Session, numbers: Sequence[str]) -> dict[str, int]:
@@ -33,3 +33,11 @@ def set_preferences(
         .where(ContactPreference.account_id == account_id)
         .values(sms_opt_out=sms_opt_out, telegram_opt_out=telegram_opt_out, cease=cease)
     )
+
+
+def portfolio_loaded(session: Session) -> bool:
+    """True when ``arbot demo`` loaded its portfolio into this database (it audits that)."""
+    query = select(AuditEvent.id).where(
+        AuditEvent.entity == "demo", AuditEvent.entity_id == "portfolio"
+    )
+    return session.scalar(query.limit(1)) is not None

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, create_engine, inspect, select, text
 from sqlalchemy.orm import Session
 
-from bot.db.migrate import alembic_config, head_revision, is_current
+from bot.db.engine import make_engine
+from bot.db.migrate import alembic_config, head_revision, is_current, upgrade
 from bot.db.models import Base, User
 
 
@@ -53,3 +58,37 @@ def test_naive_timestamps_are_refused(session: Session) -> None:
 def test_head_revision_read_from_the_files_is_alembics_head(sqlite_engine: Engine) -> None:
     scripts = ScriptDirectory.from_config(alembic_config(sqlite_engine))
     assert head_revision() == scripts.get_current_head()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def fresh_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """An empty database of its own (the shared test databases stay at head)."""
+    if request.param == "sqlite":
+        engine = make_engine(f"sqlite:///{tmp_path / 'fresh.db'}")
+        yield engine
+        engine.dispose()
+        return
+    server: Engine = request.getfixturevalue("postgres_engine")
+    name = f"arbot_fresh_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server.url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine = make_engine(server.url.set(database=name).render_as_string(hide_password=False))
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def test_the_console_migration_goes_down_and_up_again(fresh_engine: Engine) -> None:
+    upgrade(fresh_engine)
+    assert {"console_sessions", "escalation_notes"} <= set(inspect(fresh_engine).get_table_names())
+    command.downgrade(alembic_config(fresh_engine), "0003")
+    tables = set(inspect(fresh_engine).get_table_names())
+    assert "console_sessions" not in tables
+    assert "escalation_notes" not in tables
+    upgrade(fresh_engine)
+    assert is_current(fresh_engine)
