@@ -102,11 +102,18 @@ def test_claim_reply_and_resolve_send_the_answer_on_the_customer_s_channel(
         ("web", "collector", "Hello, this is Ana from billing.")
     ]
     assert "Hello, this is Ana from billing." in client.get(url(case_id)).text
+    silent = len(console.dialogue.calls)
+    chat(console, "ok, thank you Ana")
+    assert len(console.dialogue.calls) == silent, "the bot stays silent while Ana holds it"
+    assert "ok, thank you Ana" in client.get(url(case_id)).text
 
     done = post(client, url(case_id, "resolve"), csrf, note="answered")
     assert done.status_code == 303
     assert done.headers["location"] == "/console/queue"
     assert status(console, case_id)[0] == "resolved"
+    answered = len(console.dialogue.calls)
+    chat(console, "thanks, one more question")
+    assert len(console.dialogue.calls) == answered + 1, "the bot answers again"
 
 
 def test_a_reply_form_sent_twice_reaches_the_customer_once(
