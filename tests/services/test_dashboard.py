@@ -211,8 +211,8 @@ def ledger(book: Book) -> None:
     book.add(PaymentApplication(payment_id=payment.id, invoice_id=x1.id, amount=D("400.00")))
 
 
-@pytest.fixture
-def book(session: Session) -> Book:
+def seed_book(session: Session) -> Book:
+    """The book of the module docstring, committed in the session's transaction."""
     with session.begin():
         b = Book(session)
         for name in ("ana", "ben", "eve"):
@@ -220,7 +220,7 @@ def book(session: Session) -> Book:
         b.user("mia", "manager")
         b.user("old", active=False)
         b.account("A-1", "Ada Supply")
-        b.account("A-2", "Bo's =Bakery")
+        b.account("A-2", "=Bo's Bakery")
         ledger(b)
         b.promise("A-1", "11-03", "kept", "100.00", "100.00")
         b.promise("A-1", "11-05", "broken", "200.00", "50.00")
@@ -260,6 +260,11 @@ def book(session: Session) -> Book:
         b.attempt(at("11-09"), "failed", stored="failed")
         b.attempt(at("11-23", "00:00"), "sent", stored="sent")  # after the period
     return b
+
+
+@pytest.fixture
+def book(session: Session) -> Book:
+    return seed_book(session)
 
 
 def test_aging_and_kpis_are_what_the_reports_print(session: Session, book: Book) -> None:

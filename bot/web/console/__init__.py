@@ -18,6 +18,7 @@ from bot.web.console import (
     approvals,
     auth,
     conversation,
+    dashboard,
     disputes,
     link_codes,
     queue,
@@ -36,6 +37,7 @@ PAGE_MODULES: tuple[Callable[[ConsoleContext], list[BaseRoute]], ...] = (
     disputes.routes,
     approvals.routes,
     link_codes.routes,
+    dashboard.routes,
     users.routes,
     settings.routes,
 )

@@ -18,7 +18,7 @@ WIDTH, HEIGHT = 640, 240
 TOP, BOTTOM, SIDE = 24, 40, 12
 PLOT = HEIGHT - TOP - BOTTOM
 #: at most this many axis labels; a bar narrower than this many pixels prints no figure
-MAX_LABELS, MIN_FIGURE_SLOT = 9, 48
+MAX_LABELS, MIN_FIGURE_SLOT = 9, 40
 
 
 @dataclass(frozen=True)
