@@ -54,9 +54,10 @@ def dunning_offset(due_date: date, today: date) -> int | None:
     None before the courtesy step's day. After +60 it stays +60: a final notice that
     never went out (the scheduler was down, or it was held) is still owed, once.
     """
+    elapsed = (today - due_date).days
     current = None
     for offset in DUNNING_OFFSETS:
-        if due_date + timedelta(days=offset) <= today:
+        if offset <= elapsed:
             current = offset
     return current
 

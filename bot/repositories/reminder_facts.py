@@ -83,8 +83,9 @@ def in_span(column: Any, span: tuple[int, int]) -> ColumnElement[bool]:
 
 def _rows(session: Session, query: Executable) -> Iterator[Any]:
     """The rows of ``query`` as plain tuples, on the session's connection: Core result
-    processing only, none of the ORM's per-row work (a page reads ~100k values)."""
-    return iter(session.connection().execute(query).tuples())
+    processing only, none of the ORM's per-row work (a page reads ~100k values), fetched
+    at once rather than a row per driver call."""
+    return iter(session.connection().execute(query).tuples().all())
 
 
 def read_all(session: Session, span: tuple[int, int], now: datetime) -> Facts:
