@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from bot.policy.reminder_text import SMS_STOP_LINE, TELEGRAM_STOP_LINE, disclosure, format_amount
+from bot.policy.reminder_text import format_amount, framed
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -34,12 +34,7 @@ def _day(value: date) -> str:
 
 def frame(body: str, to: Addressee) -> str:
     """``body`` with the opening and the opt-out line ``to``'s channel and kind need."""
-    text = f"{disclosure(to.company)}\n{body}" if to.consumer else f"{to.company}: {body}"
-    if to.channel == "sms":
-        return f"{text}\n{SMS_STOP_LINE}"
-    if to.channel == "telegram":
-        return f"{text}\n{TELEGRAM_STOP_LINE}"
-    return text
+    return framed(body, company=to.company, consumer=to.consumer, channel=to.channel)
 
 
 def _invoice(invoice_number: str, to: Addressee) -> str:

@@ -76,10 +76,16 @@ def render(
     if template is None:
         raise KeyError(f"template {decision.template!r} has no file in {TEMPLATE_DIR}")
     body = template.substitute(_fields(decision, state, company, payment_link))
-    text = f"{disclosure(company)}\n{body}" if state.consumer else f"{company}: {body}"
-    if decision.channel == "sms":
+    return framed(body, company=company, consumer=state.consumer, channel=decision.channel)
+
+
+def framed(body: str, *, company: str, consumer: bool, channel: str | None) -> str:
+    """An automated message: ``body`` after the consumer disclosure (or the company's
+    name), then the opt-out line of the channel."""
+    text = f"{disclosure(company)}\n{body}" if consumer else f"{company}: {body}"
+    if channel == "sms":
         return f"{text}\n{SMS_STOP_LINE}"
-    if decision.channel == "telegram":
+    if channel == "telegram":
         return f"{text}\n{TELEGRAM_STOP_LINE}"
     return text
 
