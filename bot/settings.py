@@ -15,6 +15,7 @@ from datetime import datetime, time, timezone
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.clock import Clock, FixedClock, SystemClock, parse_instant
@@ -22,6 +23,10 @@ from bot.errors import ConfigError
 from bot.policy.rules import Policy
 
 PROVIDERS = ("outbox", "twilio", "telegram")
+TRACKER_SCHEMES = ("sqlite", "postgresql", "postgres")
+LOCK_SCHEMES = ("redis", "rediss")
+#: the most Rasa replicas or action servers one setting may ask for
+MAX_PROCESSES = 64
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,16 @@ class Settings:
     rasa_urls: tuple[str, ...] = ("http://127.0.0.1:5005",)
     #: where Rasa calls the action server (``action_endpoint`` of the endpoints file)
     action_server_url: str = "http://127.0.0.1:5055/webhook"
+    #: how many Rasa replicas; one ``ARBOT_RASA_URL`` becomes that many on consecutive ports
+    rasa_replicas: int = 1
+    #: how many action servers ``arbot run`` starts, on consecutive ports from
+    #: ``action_server_url``; replica i calls action server i mod this
+    action_servers: int = 1
+    #: Rasa's tracker store: blank = the SQLite file ``var/rasa_tracker.db``, or a
+    #: ``sqlite:///`` or ``postgresql://`` URL (every replica must share one)
+    tracker_store_url: str = field(default="", repr=False)
+    #: Rasa's lock store: blank = in memory (one replica only), or ``redis://`` / ``rediss://``
+    lock_store_url: str = field(default="", repr=False)
     sms_provider: str = "outbox"
     telegram_provider: str = "outbox"
     twilio_account_sid: str = ""
@@ -109,11 +124,6 @@ def load_settings(
         web_host=get("WEB_HOST", Settings.web_host),
         web_port=_int(get("WEB_PORT", str(Settings.web_port)), "ARBOT_WEB_PORT"),
         public_url=get("PUBLIC_URL", Settings.public_url).rstrip("/"),
-        rasa_urls=tuple(
-            u.strip().rstrip("/")
-            for u in get("RASA_URL", "http://127.0.0.1:5005").split(",")
-            if u.strip()
-        ),
         action_server_url=get("ACTION_SERVER_URL", Settings.action_server_url),
         sms_provider=get("SMS_PROVIDER", "outbox"),
         telegram_provider=get("TELEGRAM_PROVIDER", "outbox"),
@@ -132,6 +142,7 @@ def load_settings(
         now=now,
         policy=_policy(env),
         **_scheduler(get),
+        **_dialogue(get),
     )
 
 
@@ -169,6 +180,62 @@ def _scheduler(get: Callable[[str, str], str]) -> dict[str, Any]:
         "scheduler_daily_at": daily_at,
         "scheduler_lock_poll_seconds": poll_seconds,
     }
+
+
+def _dialogue(get: Callable[[str, str], str]) -> dict[str, Any]:
+    """Rasa's replicas, the action servers and Rasa's stores (the production profile).
+
+    One ``ARBOT_RASA_URL`` and ``ARBOT_RASA_REPLICAS=N`` name N replicas on consecutive
+    ports; a list of URLs names the replicas itself (N, when given, must match it).
+    """
+    urls = [u.strip().rstrip("/") for u in get("RASA_URL", "").split(",") if u.strip()]
+    urls = urls or list(Settings.rasa_urls)
+    if len(set(urls)) != len(urls):
+        raise ConfigError("ARBOT_RASA_URL: a replica is named twice")
+    replicas_text = get("RASA_REPLICAS", "")
+    replicas = _count(replicas_text or str(len(urls)), "ARBOT_RASA_REPLICAS")
+    if len(urls) == 1:
+        urls = list(consecutive_ports(urls[0], replicas, 5005))
+    elif replicas != len(urls):
+        raise ConfigError(
+            f"ARBOT_RASA_REPLICAS: {replicas} does not match the {len(urls)} URLs of"
+            " ARBOT_RASA_URL (give one URL, or leave ARBOT_RASA_REPLICAS blank)"
+        )
+    stores = {}
+    for name, schemes in (("TRACKER_STORE_URL", TRACKER_SCHEMES), ("LOCK_STORE_URL", LOCK_SCHEMES)):
+        url = get(name, "")
+        scheme = url.partition("://")[0].partition("+")[0].lower()
+        if url and scheme not in schemes:
+            raise ConfigError(f"ARBOT_{name}: the scheme is not one of {', '.join(schemes)}")
+        stores[name.lower()] = url
+    return {
+        "rasa_urls": tuple(urls),
+        "rasa_replicas": replicas,
+        "action_servers": _count(get("ACTION_SERVERS", "1"), "ARBOT_ACTION_SERVERS"),
+        **stores,
+    }
+
+
+def consecutive_ports(url: str, count: int, default_port: int) -> tuple[str, ...]:
+    """``count`` copies of ``url`` on its port and the ones after it (path kept).
+
+    One copy is ``url`` as it is; several need a port to count from (``default_port``
+    when the URL has none, as ``arbot run`` starts the server there).
+    """
+    if count == 1:
+        return (url,)
+    parts = urlsplit(url)
+    host = parts.hostname or "127.0.0.1"
+    host = f"[{host}]" if ":" in host else host
+    first = parts.port or default_port
+    return tuple(urlunsplit(parts._replace(netloc=f"{host}:{first + n}")) for n in range(count))
+
+
+def _count(text: str, variable: str) -> int:
+    count = _int(text, variable)
+    if not 1 <= count <= MAX_PROCESSES:
+        raise ConfigError(f"{variable}: {count} is not between 1 and {MAX_PROCESSES}")
+    return count
 
 
 def _int(text: str, variable: str) -> int:

@@ -4,15 +4,20 @@ Rasa runs as a server in its own environment (SPEC §2); arbot never imports it.
 hands each customer message to a :class:`DialogueEngine` and gets the bot's replies back as
 :class:`BotMessage` values. :class:`RasaRestEngine` is the real one; tests use a fake.
 
-Several Rasa replicas may be configured (``ARBOT_RASA_URL`` is a comma-separated list). A
-sender always goes to the same replica first — a stable hash of the sender id — so its
-conversation is handled in one place, and moves to the next replica only when the first
-cannot be connected to (the message certainly was not processed there).
+Several Rasa replicas may be configured (``ARBOT_RASA_URL``, ``ARBOT_RASA_REPLICAS``). A
+sender always starts on the same replica (:mod:`integrations.replicas`), so its
+conversation is handled in one place. When that replica certainly did not take the
+message — the connection was refused or timed out, or it answered 502 or 503 — the message
+goes to the sender's next replica at once and the first is passed over for a while. When
+it may have taken the message — no answer in time, the connection dropped mid-answer, any
+other 5xx — the message is not sent again (the dialogue or an action may already have
+acted on it): the customer gets the trouble reply, and the replica is passed over so the
+next message goes elsewhere.
 """
 
 from __future__ import annotations
 
-import zlib
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -20,12 +25,15 @@ from typing import Any, Protocol
 import httpx
 
 from bot.errors import DialogueUnavailable
+from integrations.replicas import ReplicaSet
+
+log = logging.getLogger(__name__)
 
 REST_WEBHOOK = "/webhooks/rest/webhook"
 #: Connecting is quick or not at all; answering may include action-server round trips.
 DEFAULT_TIMEOUT = httpx.Timeout(12.0, connect=2.0)
 #: Statuses that say the replica did not process the message, so another one may.
-NOT_PROCESSED = frozenset({503})
+NOT_PROCESSED = frozenset({502, 503})
 
 
 @dataclass(frozen=True)
@@ -119,6 +127,7 @@ class RasaRestEngine:
         timeout: per request; a read timeout is not retried elsewhere, since Rasa may
             already have acted on the message.
         transport: an httpx transport to use instead of the network (tests).
+        replicas: which replicas are up (default: a :class:`ReplicaSet` of ``urls``).
     """
 
     def __init__(
@@ -127,18 +136,19 @@ class RasaRestEngine:
         *,
         timeout: httpx.Timeout = DEFAULT_TIMEOUT,
         transport: httpx.AsyncBaseTransport | None = None,
+        replicas: ReplicaSet | None = None,
     ) -> None:
         if not urls:
             raise ValueError("urls: at least one Rasa server is needed")
         self.urls = tuple(url.rstrip("/") for url in urls)
+        self.replicas = replicas or ReplicaSet(self.urls)
         self._timeout = timeout
         self._transport = transport
         self._client: httpx.AsyncClient | None = None
 
     def replicas_for(self, sender_id: str) -> tuple[str, ...]:
-        """The replicas in the order ``sender_id`` tries them: its own first, then the rest."""
-        first = zlib.crc32(sender_id.encode("utf-8")) % len(self.urls)
-        return self.urls[first:] + self.urls[:first]
+        """Every replica in the order ``sender_id`` tries them when all are up."""
+        return self.replicas.ranking(sender_id)
 
     async def send(
         self, sender_id: str, text: str, metadata: Mapping[str, Any]
@@ -146,23 +156,29 @@ class RasaRestEngine:
         """Sends one message to the sender's replica (failing over) and returns the replies.
 
         Raises:
-            DialogueUnavailable: naming the replica and what went wrong.
+            DialogueUnavailable: naming the replicas and what went wrong.
         """
         body = {"sender": sender_id, "message": text, "metadata": dict(metadata)}
         refused: list[str] = []
-        for url in self.replicas_for(sender_id):
+        for url in self.replicas.order(sender_id):
             try:
                 response = await self._http().post(url + REST_WEBHOOK, json=body)
             except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
-                refused.append(f"{url} ({type(exc).__name__})")
+                refused.append(self._down(url, type(exc).__name__))
                 continue
             except httpx.TimeoutException:
+                self._down(url, "no answer in time")
                 raise DialogueUnavailable(f"Rasa at {url} did not answer in time") from None
             except httpx.HTTPError as exc:
+                self._down(url, type(exc).__name__)
                 raise DialogueUnavailable(f"Rasa at {url} failed: {exc!r}") from None
             if response.status_code in NOT_PROCESSED:
-                refused.append(f"{url} (HTTP {response.status_code})")
+                refused.append(self._down(url, f"HTTP {response.status_code}"))
                 continue
+            if response.status_code >= httpx.codes.INTERNAL_SERVER_ERROR:
+                self._down(url, f"HTTP {response.status_code}")
+            else:
+                self.replicas.mark_up(url)
             return _replies(url, response)
         raise DialogueUnavailable(f"no Rasa server answered: {', '.join(refused)}")
 
@@ -171,6 +187,13 @@ class RasaRestEngine:
         client, self._client = self._client, None
         if client is not None:
             await client.aclose()
+
+    def _down(self, url: str, reason: str) -> str:
+        """Marks ``url`` down (logged once, when it goes down) and says why."""
+        if not self.replicas.is_down(url):
+            log.warning("Rasa at %s is passed over for a while: %s", url, reason)
+        self.replicas.mark_down(url)
+        return f"{url} ({reason})"
 
     def _http(self) -> httpx.AsyncClient:
         # Built on first use, inside the event loop that serves the process.
