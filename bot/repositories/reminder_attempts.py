@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import case, select
+from sqlalchemy import update as update_statement
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -55,6 +56,40 @@ def insert_new(session: Session, rows: Sequence[Mapping[str, Any]]) -> dict[str,
 def update(session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
     """Stores what became of sends: each mapping holds the attempt ``id`` and the columns."""
     update_rows(session, ContactAttempt, rows)
+
+
+#: outcomes that say the customer answered: a later delivery receipt does not replace them
+ANSWERED = ("replied",)
+
+
+def record_delivery(session: Session, message_id: int, status: str) -> None:
+    """A provider's status for the message of a send: its delivery status and, until the
+    customer answers, its outcome."""
+    attempt = table(ContactAttempt)
+    session.execute(
+        update_statement(attempt)
+        .where(attempt.c.message_id == message_id)
+        .values(
+            delivery_status=status,
+            outcome=case((attempt.c.outcome.in_(ANSWERED), attempt.c.outcome), else_=status),
+        )
+    )
+
+
+def mark_replied(session: Session, account_ids: Collection[int], since: datetime) -> None:
+    """The customer of these accounts wrote back: their sends since ``since`` replied."""
+    if not account_ids:
+        return
+    attempt = table(ContactAttempt)
+    session.execute(
+        update_statement(attempt)
+        .where(
+            attempt.c.account_id.in_(account_ids),
+            attempt.c.status == "sent",
+            attempt.c.created_at >= since,
+        )
+        .values(outcome="replied")
+    )
 
 
 def receipts(

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -26,9 +26,12 @@ from bot.db.models import Message
 from bot.errors import NotFound
 from bot.policy.rules import DEFAULT_POLICY, Policy
 from bot.policy.verification import session_expired
-from bot.repositories import audit, contacts, conversations, messages
+from bot.repositories import audit, contacts, conversations, messages, reminder_attempts
 from bot.services.customers import contact_channel, sender_address
 from integrations.rasa import Button
+
+#: a customer's message within this long of a reminder counts as its answer (its outcome)
+REPLY_WINDOW = timedelta(days=3)
 
 
 @dataclass(frozen=True)
@@ -257,6 +260,10 @@ def _record(
         )
         if message_id is None:
             return _duplicate_of(session, channel, provider_id)
+        if direction == "in":
+            reminder_attempts.mark_replied(
+                session, [a.id for a in accounts], now - REPLY_WINDOW
+            )
         consumer = bool(accounts) and accounts[0].consumer
         return InboundRecord(
             message_id,

@@ -34,7 +34,7 @@ from starlette.concurrency import run_in_threadpool
 from bot.clock import Clock
 from bot.errors import DeliveryFailed, InputError
 from bot.policy.delivery_status import supersedes
-from bot.repositories import contacts, messages
+from bot.repositories import contacts, messages, reminder_attempts
 from bot.services import conversations, delivery_groups
 from bot.services.customers import contact_channel, sender_address
 from integrations.rasa import BotMessage
@@ -219,6 +219,7 @@ def record_status(
         message_id, current = found
         if supersedes(status, current):
             messages.set_receipt(session, message_id, status=status, error=error)
+            reminder_attempts.record_delivery(session, message_id, status)
         return True
 
 

@@ -199,6 +199,7 @@ def _finished(
         "message_id": delivered.message_id,
         "provider_id": provider_id,
         "delivery_status": status,
+        "outcome": None if state == "held" else status,
     }
 
 
