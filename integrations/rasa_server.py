@@ -5,8 +5,13 @@ is rasa-sdk in the app env. ``arbot run`` and the end-to-end tests both start th
 here, so the ports, the tracker store and the channels are set up the same way everywhere:
 
 - the REST channel only (``credentials.yml``); the gateway is the one client;
-- the SQL tracker store on a SQLite file and the in-memory lock store (one Rasa process);
-- the action endpoint at ``ARBOT_ACTION_SERVER_URL``.
+- the SQL tracker store on a SQLite file and the in-memory lock store (one Rasa process),
+  or, in production, on PostgreSQL (``ARBOT_TRACKER_STORE_URL``) with a Redis lock store
+  (``ARBOT_LOCK_STORE_URL``) that every replica shares;
+- the action endpoint at ``ARBOT_ACTION_SERVER_URL`` (one of them per replica).
+
+Passwords never go into the endpoints file: it says ``password: ${RASA_…_PASSWORD}``, which
+Rasa expands from its environment, and :func:`store_environment` is what to put there.
 """
 
 from __future__ import annotations
@@ -15,12 +20,20 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+
+from bot.errors import ConfigError
 
 #: Rasa's own telemetry is off in every process arbot starts.
 RASA_ENVIRONMENT = {"RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
 MODEL_PATTERN = "arbot-*.tar.gz"
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "0.0.0.0"})  # noqa: S104
+#: the variables Rasa reads the stores' passwords from (never written to a file)
+TRACKER_PASSWORD = "RASA_TRACKER_STORE_PASSWORD"  # noqa: S105 (a variable's name)
+LOCK_PASSWORD = "RASA_LOCK_STORE_PASSWORD"  # noqa: S105
 
 
 @dataclass(frozen=True)
@@ -39,28 +52,146 @@ rest:
 """
 
 
-def endpoints_yaml(action_url: str, tracker_db: str) -> str:
-    """Rasa's endpoints file: the action server, the SQLite tracker store, in-memory locks."""
+@dataclass(frozen=True)
+class Store:
+    """One store's block of the endpoints file, and its password for Rasa's environment."""
+
+    yaml: str
+    env: Mapping[str, str] = field(default_factory=dict)
+
+
+def endpoints_yaml(action_url: str, tracker: str, lock: str = "") -> str:
+    """Rasa's endpoints file: the action server, the tracker store and the lock store.
+
+    Args:
+        action_url: the action server's webhook URL.
+        tracker: a SQLite file's path, or a ``sqlite:///`` or ``postgresql://`` URL.
+        lock: blank for the in-memory lock store, or a ``redis://`` / ``rediss://`` URL.
+    """
     return (
         "# Rasa's endpoints, from integrations/rasa_server.py. `arbot run` writes its own copy\n"
         "# (var/rasa/) from the settings; the repository's copy has the defaults.\n"
         "action_endpoint:\n"
         f"  url: {json.dumps(action_url)}\n"
-        "tracker_store:\n"
-        "  type: SQL\n"
-        "  dialect: sqlite\n"
-        f"  db: {json.dumps(tracker_db)}\n"
-        "lock_store:\n"
-        "  type: in_memory\n"
+        f"{tracker_store(tracker).yaml}{lock_store(lock).yaml}"
     )
 
 
-def write_config(directory: Path, action_url: str, tracker_db: str) -> tuple[Path, Path]:
+def store_environment(tracker: str, lock: str = "") -> dict[str, str]:
+    """The variables Rasa needs to read the endpoints file of ``tracker`` and ``lock``."""
+    return {**tracker_store(tracker).env, **lock_store(lock).env}
+
+
+def tracker_store(target: str) -> Store:
+    """Rasa's SQL tracker store on a SQLite file or a PostgreSQL database.
+
+    Raises:
+        ConfigError: naming ``ARBOT_TRACKER_STORE_URL`` (without its value, which may
+            hold a password) when the URL cannot be read.
+    """
+    if "://" not in target:
+        return Store(_block("tracker_store", {"type": "SQL", "dialect": "sqlite", "db": target}))
+    try:
+        url = make_url(target)
+    except ArgumentError:
+        raise ConfigError("ARBOT_TRACKER_STORE_URL: not a database URL") from None
+    if url.get_backend_name() == "sqlite":
+        return tracker_store(url.database or "")
+    if url.get_backend_name() not in ("postgresql", "postgres"):
+        raise ConfigError("ARBOT_TRACKER_STORE_URL: only sqlite and postgresql are supported")
+    return _postgresql(url)
+
+
+def _postgresql(url: URL) -> Store:
+    # Rasa's env has psycopg2, SQLAlchemy's default PostgreSQL driver: the dialect alone.
+    fields: dict[str, object] = {"type": "SQL", "dialect": "postgresql"}
+    if url.host:
+        fields["url"] = url.host
+    if url.port:
+        fields["port"] = url.port
+    fields["db"] = url.database or "postgres"
+    if url.username:
+        fields["username"] = url.username
+    env = {}
+    if url.password:
+        fields["password"] = _FromEnvironment(TRACKER_PASSWORD)
+        env[TRACKER_PASSWORD] = str(url.password)
+    if url.query:
+        fields["query"] = {key: str(value) for key, value in url.query.items()}
+    return Store(_block("tracker_store", fields), env)
+
+
+def lock_store(target: str) -> Store:
+    """Rasa's lock store: in memory when ``target`` is blank, else Redis at ``target``.
+
+    ``redis://[user:password@]host[:port][/db][?key_prefix=abc]``; ``rediss://`` is TLS.
+
+    Raises:
+        ConfigError: naming ``ARBOT_LOCK_STORE_URL`` when the URL cannot be used.
+    """
+    if not target:
+        return Store(_block("lock_store", {"type": "in_memory"}))
+    parts = urlsplit(target)
+    options = dict(parse_qsl(parts.query))
+    unknown = sorted(set(options) - {"key_prefix"})
+    db = parts.path.strip("/") or "0"
+    prefix = options.get("key_prefix", "")
+    try:
+        port = parts.port or 6379
+    except ValueError:
+        port = 0
+    if parts.scheme not in ("redis", "rediss") or not parts.hostname or not port:
+        raise ConfigError("ARBOT_LOCK_STORE_URL: expected redis://host:port/db")
+    if unknown or not db.isdigit() or (prefix and not prefix.isalnum()):
+        raise ConfigError(
+            "ARBOT_LOCK_STORE_URL: the path is a database number and the only option is"
+            " an alphanumeric key_prefix"
+        )
+    fields: dict[str, object] = {"type": "redis", "url": parts.hostname, "port": port}
+    fields["db"] = int(db)
+    if parts.username:
+        fields["username"] = unquote(parts.username)
+    env = {}
+    if parts.password:
+        fields["password"] = _FromEnvironment(LOCK_PASSWORD)
+        env[LOCK_PASSWORD] = unquote(parts.password)
+    if parts.scheme == "rediss":
+        fields["use_ssl"] = True
+    if prefix:
+        fields["key_prefix"] = prefix
+    return Store(_block("lock_store", fields), env)
+
+
+@dataclass(frozen=True)
+class _FromEnvironment:
+    """A value Rasa reads from its environment: written ``${NAME}``, unquoted."""
+
+    name: str
+
+
+def _block(name: str, fields: Mapping[str, object]) -> str:
+    lines = [f"{name}:"]
+    for key, value in fields.items():
+        if isinstance(value, Mapping):
+            lines.append(f"  {key}:")
+            lines += [f"    {k}: {json.dumps(v)}" for k, v in value.items()]
+        elif isinstance(value, _FromEnvironment):
+            lines.append(f"  {key}: ${{{value.name}}}")
+        elif key in ("type", "dialect"):  # Rasa's own words, written bare
+            lines.append(f"  {key}: {value}")
+        else:
+            lines.append(f"  {key}: {json.dumps(value)}")
+    return "\n".join(lines) + "\n"
+
+
+def write_config(
+    directory: Path, action_url: str, tracker: str, lock: str = ""
+) -> tuple[Path, Path]:
     """Writes ``endpoints.yml`` and ``credentials.yml`` into ``directory``; returns both."""
     directory.mkdir(parents=True, exist_ok=True)
     endpoints = directory / "endpoints.yml"
     credentials = directory / "credentials.yml"
-    endpoints.write_text(endpoints_yaml(action_url, tracker_db), encoding="utf-8")
+    endpoints.write_text(endpoints_yaml(action_url, tracker, lock), encoding="utf-8")
     credentials.write_text(CREDENTIALS_YAML, encoding="utf-8")
     return endpoints, credentials
 
@@ -83,12 +214,19 @@ def is_local(url: str) -> bool:
 
 
 def rasa_command(
-    rasa: Path, model: Path, url: str, endpoints: Path, credentials: Path, *, project: Path
+    rasa: Path,
+    model: Path,
+    url: str,
+    endpoints: Path,
+    credentials: Path,
+    *,
+    project: Path,
+    env: Mapping[str, str] | None = None,
 ) -> ServerCommand:
     """``rasa run`` serving ``model`` at ``url`` with the HTTP API and the REST channel.
 
     It runs in ``project`` (the repository), where ``config.yml`` names the spaCy model by
-    a relative path.
+    a relative path; ``env`` adds to its environment (the stores' passwords).
     """
     host, port = host_and_port(url, 5005)
     argv = (
@@ -107,7 +245,7 @@ def rasa_command(
         str(credentials),
         "--quiet",
     )
-    return ServerCommand(argv, RASA_ENVIRONMENT, project)
+    return ServerCommand(argv, {**RASA_ENVIRONMENT, **(env or {})}, project)
 
 
 def action_server_command(python: str, url: str) -> ServerCommand:

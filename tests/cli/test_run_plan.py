@@ -48,8 +48,8 @@ def test_with_models_rasa_serves_the_newest_with_the_written_endpoints(tmp_path:
     )
     plan = processes(settings, root)
     specs = {spec.name: spec for spec in plan.specs}
-    assert list(specs) == ["actions", "rasa", "web", "scheduler"]
-    rasa = specs["rasa"]
+    assert list(specs) == ["actions-1", "rasa-1", "web", "scheduler"]
+    rasa = specs["rasa-1"]
     assert rasa.argv[:3] == (str(root / ".venv/rasa/bin/rasa"), "run", "--enable-api")
     assert rasa.argv[rasa.argv.index("--model") + 1] == str(root / "models/arbot-new.tar.gz")
     assert rasa.argv[rasa.argv.index("--port") + 1] == "5105"
@@ -58,7 +58,7 @@ def test_with_models_rasa_serves_the_newest_with_the_written_endpoints(tmp_path:
     endpoints = Path(rasa.argv[rasa.argv.index("--endpoints") + 1]).read_text()
     assert '"http://127.0.0.1:5155/webhook"' in endpoints
     assert str(root / "var" / "rasa_tracker.db") in endpoints
-    actions = specs["actions"]
+    actions = specs["actions-1"]
     assert actions.argv[:3] == (sys.executable, "-m", "rasa_sdk")
     assert actions.argv[actions.argv.index("--port") + 1] == "5155"
 
@@ -76,7 +76,7 @@ def test_a_remote_rasa_is_not_started_here(tmp_path: Path) -> None:
         {"ARBOT_RASA_URL": "http://rasa-1:5005,http://rasa-2:5005"}, dotenv=None
     )
     plan = processes(settings, root)
-    assert "rasa" not in [spec.name for spec in plan.specs]
+    assert [spec.kind for spec in plan.specs] == ["actions", "web", "scheduler"]
     assert any("rasa-1" in note and "not started" in note for note in plan.notes)
 
 
