@@ -6,7 +6,8 @@ issues one); a missing or unknown token is 401. Errors are JSON ``{"error": ...}
 claimed before replying) and 400 for bad input.
 
 =====================================  ===========================================
-``GET  /api/escalations``              open and claimed escalations
+``GET  /api/queue?view=``              the console's queue, most urgent first (mine|unclaimed|all)
+``GET  /api/escalations``              open and claimed escalations, oldest first
 ``GET  /api/escalations/{id}``         one escalation with its conversation's transcript
 ``POST /api/escalations/{id}/claim``   take it: the customer's messages now come to you
 ``POST /api/escalations/{id}/reply``   ``{"text": ...}``: send on the customer's channel
@@ -21,19 +22,22 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Awaitable, Callable
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from bot.clock import Clock
 from bot.errors import ArbotError, Conflict, InputError, NotFound
 from bot.policy.money import format_money
 from bot.policy.periods import business_day
 from bot.repositories.decisions import OpenDispute
-from bot.services import api_tokens, delivery, dispute_resolution, handoff
+from bot.services import api_tokens, console_queue, delivery, dispute_resolution, handoff
 from bot.services.api_tokens import Caller
 from bot.services.delivery import Postman
 from bot.web import api_reports
@@ -45,7 +49,7 @@ MAX_REPLY_CHARS = 1600
 Handler = Callable[[Request, Caller], Awaitable[JSONResponse]]
 
 
-def routes(postman: Postman, *, zone: tzinfo | None = None) -> list[Route]:
+def routes(postman: Postman, *, zone: ZoneInfo | None = None) -> list[Route]:
     """The API's routes, bound to the delivery service (database, clock, senders).
 
     ``zone`` (``ARBOT_DEFAULT_TIMEZONE``; UTC when None) decides the reports' "today".
@@ -113,6 +117,7 @@ def routes(postman: Postman, *, zone: tzinfo | None = None) -> list[Route]:
     base = "/api/escalations"
     return [
         *_dispute_routes(guarded, in_session),
+        *_queue_routes(guarded, in_session, clock, zone),
         *api_reports.routes(guarded, in_session, lambda: business_day(clock.now(), zone)),
         Route(base, guarded(queue), methods=["GET"]),
         Route(base + "/{id:int}", guarded(show), methods=["GET"]),
@@ -120,6 +125,28 @@ def routes(postman: Postman, *, zone: tzinfo | None = None) -> list[Route]:
         Route(base + "/{id:int}/reply", guarded(reply), methods=["POST"]),
         Route(base + "/{id:int}/resolve", guarded(resolve), methods=["POST"]),
     ]
+
+
+def _queue_routes(
+    guarded: Callable[[Handler], Callable[[Request], Awaitable[JSONResponse]]],
+    in_session: Callable[..., Awaitable[Any]],
+    clock: Clock,
+    zone: ZoneInfo | None,
+) -> list[Route]:
+    """``GET /api/queue``: the escalations by priority, as the console's queue lists them."""
+
+    async def by_priority(request: Request, caller: Caller) -> JSONResponse:
+        view = request.query_params.get("view", "all")
+
+        def run(session: Session) -> list[console_queue.QueueItem]:
+            return console_queue.queue(
+                session, view=view, user_id=caller.id, now=clock.now(), default_timezone=zone
+            )
+
+        items = await in_session(run)
+        return JSONResponse({"view": view, "escalations": [item.to_json() for item in items]})
+
+    return [Route("/api/queue", guarded(by_priority), methods=["GET"])]
 
 
 def _dispute_routes(

@@ -122,6 +122,7 @@ ROUTES: dict[Endpoint, Rule] = {
     Endpoint("POST", API_ESC + "/reply"): api("collector", 404, json={"text": "hello"}),
     Endpoint("POST", API_ESC + "/resolve"): api("collector", 404, json={}),
     Endpoint("GET", "/api/disputes"): api("collector"),
+    Endpoint("GET", "/api/queue"): api("collector"),
     Endpoint("GET", "/api/reports/aging"): api("manager"),
     Endpoint("GET", "/api/reports/kpis"): api("manager"),
     Endpoint("GET", "/api/reports/ptp"): api("manager"),
