@@ -18,10 +18,12 @@ Fixtures:
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -30,6 +32,7 @@ from sqlalchemy import func, select
 from starlette.exceptions import StarletteDeprecationWarning
 
 from bot.db.models import Base, Dispute
+from bot.imports.loader import ImportReport, import_file
 from bot.services import api_tokens
 from bot.services.disputes import open_dispute
 from bot.services.escalations import escalate
@@ -170,3 +173,17 @@ def row_counts(console: ConsoleApp) -> dict[str, int]:
 def session_digest(token: str) -> str:
     """The SHA-256 a console session or API token is stored under."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def import_csv(
+    console: ConsoleApp, folder: Path, kind: str, rows: list[dict[str, str]]
+) -> ImportReport:
+    """Imports ``rows`` as a CSV file of ``kind`` (the header from the first row's keys),
+    written with the csv module as a spreadsheet would export it."""
+    path = folder / f"{kind}.csv"
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    with console.sessions() as session:
+        return import_file(session, kind, path, now=console.clock.now())
