@@ -44,6 +44,19 @@ $(RASA)/.stamp: requirements/rasa.lock $(TOOLS)/.stamp
 
 envs: $(APP)/.stamp $(RASA)/.stamp
 
+# Debian's Chromium, which the console's browser tests drive through Playwright (the
+# playwright wheel brings its driver but no browser: `playwright install` downloads one and
+# is never run). Installed with apt when the machine has none; sudo only when not root.
+$(APP)/.chromium: | $(APP)/.stamp
+	@echo "==> chromium (Debian package)"
+	command -v chromium >/dev/null || { \
+		sudo=$$([ "$$(id -u)" -eq 0 ] || echo sudo); \
+		$$sudo apt-get update -qq && \
+		$$sudo env DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y -qq --no-install-recommends chromium; }
+	command -v chromium >/dev/null
+	@touch $@
+
 lint: $(APP)/.stamp
 	$(APP)/bin/ruff check .
 	$(APP)/bin/ruff format --check .
@@ -71,7 +84,7 @@ rasa-check: model
 	scripts/nlu_eval --out .cache/rasa-test/nlu \
 		--min-intent-f1 $(NLU_MIN_INTENT_F1) --min-entity-f1 $(NLU_MIN_ENTITY_F1)
 
-test: envs lint model rasa-check
+test: envs $(APP)/.chromium lint model rasa-check
 	$(APP)/bin/python -m pytest $(PYTEST_ARGS)
 
 run: envs
