@@ -32,6 +32,7 @@ from bot.clock import Clock
 from bot.errors import DialogueUnavailable
 from bot.policy.keywords import Keyword, carrier_keyword
 from bot.policy.reminder_text import DISCLOSURE
+from bot.policy.text_input import storable
 from bot.services import conversations, delivery, keywords
 from bot.services.conversations import InboundRecord
 from bot.services.delivery import Postman
@@ -81,8 +82,10 @@ async def handle_message(
 
     ``provider_id`` is the provider's id of the inbound message (Twilio's ``MessageSid``,
     Telegram's ``update_id``): a second message with the same one is a retry and gets no
-    answer.
+    answer. A NUL or a lone surrogate in ``text`` or ``address`` is kept as U+FFFD
+    (:func:`bot.policy.text_input.storable`): no message is refused over its characters.
     """
+    text, address = storable(text), storable(address)
     now = desk.clock.now()
     arrival, choice = await run_in_threadpool(
         _arrive, desk.sessions, channel, address, text, now, provider_id

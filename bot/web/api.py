@@ -36,6 +36,7 @@ from bot.clock import Clock
 from bot.errors import ArbotError, Conflict, InputError, NotFound
 from bot.policy.money import format_money
 from bot.policy.periods import business_day
+from bot.policy.text_input import storable
 from bot.repositories.decisions import OpenDispute
 from bot.services import api_tokens, console_queue, delivery, dispute_resolution, handoff
 from bot.services.api_tokens import Caller
@@ -200,7 +201,7 @@ def _text(payload: dict[str, Any], field: str, *, required: bool) -> str:
     value = payload.get(field, "")
     if not isinstance(value, str):
         raise InputError(f"{field}: expected a string")
-    value = value.strip()
+    value = storable(value).strip()
     if required and not value:
         raise InputError(f"{field}: missing or blank")
     if len(value) > MAX_REPLY_CHARS:

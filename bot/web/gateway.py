@@ -16,6 +16,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from bot.errors import InputError
+from bot.policy.text_input import storable
 from bot.services import chat
 from integrations.rasa import rest_json
 
@@ -48,7 +49,8 @@ def parse_request(payload: object) -> ChatRequest:
     message = payload.get("message")
     if not isinstance(message, str):
         raise InputError("message: expected a string")
-    return ChatRequest(sender.strip(), message[:MAX_MESSAGE_CHARS])
+    # the sender comes back in the answer: a NUL or lone surrogate there is U+FFFD too
+    return ChatRequest(storable(sender.strip()), storable(message[:MAX_MESSAGE_CHARS]))
 
 
 def routes(desk: chat.ChatDesk) -> list[Route]:

@@ -28,6 +28,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from bot.policy.text_input import storable
 from bot.services import console_auth
 from bot.services.console_auth import ConsoleUser
 from bot.web.console.context import ConsoleContext
@@ -233,9 +234,9 @@ async def _csrf_sent(request: Request, expected: str) -> bool:
 
 
 def form_text(form: FormData, name: str) -> str:
-    """The text field ``name`` of a form, trimmed and capped in length; blank when missing
-    or an upload."""
-    return _field(form.get(name)).strip()
+    """The text field ``name`` of a form, trimmed, capped in length and storable (a NUL is
+    U+FFFD); blank when missing or an upload."""
+    return storable(_field(form.get(name))).strip()
 
 
 def _field(value: object) -> str:

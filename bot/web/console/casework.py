@@ -10,6 +10,7 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 
 from bot.errors import ArbotError, Conflict, InputError, NotFound
+from bot.policy.text_input import storable
 from bot.services import decisions
 from bot.services.decisions import Notice
 from bot.services.delivery import Postman
@@ -28,14 +29,14 @@ def status_of(exc: ArbotError) -> int:
 
 
 def text_field(form: FormData, name: str, *, limit: int, required: bool = True) -> str:
-    """The trimmed text of field ``name``.
+    """The trimmed text of field ``name``, storable (a NUL is U+FFFD).
 
     Raises:
         InputError: naming the field when it is missing or blank (if ``required``), or
             longer than ``limit`` characters.
     """
     value = form.get(name)
-    text = value.strip() if isinstance(value, str) else ""
+    text = storable(value).strip() if isinstance(value, str) else ""
     if required and not text:
         raise InputError(f"{name}: missing or blank")
     if len(text) > limit:
