@@ -7,7 +7,8 @@ Whatever the dialogue says, the gateway makes these hold for every message:
 2. an SMS carrier keyword (STOP, START, HELP and their synonyms) is obeyed at once and
    confirmed, before anyone reads the message;
 3. while a collector owns the conversation the bot is silent (the console shows it);
-4. otherwise Rasa answers — and when Rasa cannot, the customer is told to try again later;
+4. otherwise Rasa answers — and when Rasa cannot (no replica answered, or one answered
+   nothing because something behind it failed), the customer is told to try again later;
 5. the first bot message of a conversation with a consumer carries the debt-collector
    disclosure;
 6. every bot message is in the transcript: on the web chat it is the HTTP answer; on SMS
@@ -111,12 +112,23 @@ async def handle_message(
 
 
 async def _ask_bot(desk: ChatDesk, channel: str, address: str, text: str) -> list[BotMessage]:
+    """The bot's answer to a customer's words, or the trouble reply when there is none.
+
+    Every turn of arbot's dialogue says something, so an empty answer means Rasa failed
+    inside: its REST channel logs the error (an action server that is down, a tracker
+    store that lost its database) and answers ``[]`` — the customer is told rather than
+    left waiting.
+    """
     metadata = {"channel": channel, "address": address}
     try:
-        return await desk.dialogue.send(sender_id(channel, address), text, metadata)
+        replies = await desk.dialogue.send(sender_id(channel, address), text, metadata)
     except DialogueUnavailable as exc:
         log.warning("answering a %s customer without the bot: %s", channel, exc)
         return [BotMessage(TROUBLE_REPLY)]
+    if not replies:
+        log.warning("answering a %s customer without the bot: Rasa answered nothing", channel)
+        return [BotMessage(TROUBLE_REPLY)]
+    return replies
 
 
 async def _answer(

@@ -58,6 +58,13 @@ def test_rasa_down_gets_a_try_again_reply_and_the_message_is_kept(gateway: Gatew
     ]
 
 
+def test_an_empty_answer_from_rasa_gets_the_try_again_reply(gateway: Gateway) -> None:
+    gateway.dialogue.replies = []  # what Rasa's REST channel answers when an action failed
+    replies = gateway.chat(PHONE, "my postal code is 90012")
+    assert replies == [{"recipient_id": PHONE, "text": TROUBLE_REPLY}]
+    assert gateway.transcript(PHONE)[-1] == ("out", "bot", TROUBLE_REPLY)
+
+
 def test_a_consumer_gets_the_disclosure_on_the_first_reply_only(gateway: Gateway) -> None:
     gateway.add_account("C-1", PHONE, consumer=True)
     gateway.dialogue.replies = [BotMessage("Hello!"), BotMessage("How can I help?")]
