@@ -59,8 +59,17 @@ def action_server_urls(settings: Settings) -> tuple[str, ...]:
     return consecutive_ports(settings.action_server_url, settings.action_servers, 5055)
 
 
-def processes(settings: Settings, root: Path | None = None, only: Collection[str] = ()) -> Plan:
+def processes(
+    settings: Settings,
+    root: Path | None = None,
+    only: Collection[str] = (),
+    *,
+    var: Path | None = None,
+) -> Plan:
     """The processes of a deployment on this machine (or just ``only``), in start order.
+
+    Rasa's endpoints files (and the default SQLite tracker store) go to ``var``, by default
+    ``var/`` of the repository ``root``.
 
     Raises:
         ConfigError: when ``only`` names no process of this deployment, or Rasa replicas
@@ -70,7 +79,7 @@ def processes(settings: Settings, root: Path | None = None, only: Collection[str
     unknown = [name for name in only if not _named(name, settings)]
     if unknown:
         raise ConfigError(f"--only: {', '.join(unknown)} is not one of {_names(settings)}")
-    dialogue, notes = _dialogue(settings, root, only)
+    dialogue, notes = _dialogue(settings, root, only, var or root / "var")
     own = (ProcessSpec("web", _web_argv(settings)), ProcessSpec("scheduler", _scheduler_argv()))
     specs = (*dialogue, *own)
     if only:
@@ -102,7 +111,7 @@ def shared_stores_problem(settings: Settings) -> str | None:
 
 
 def _dialogue(
-    settings: Settings, root: Path, only: Collection[str]
+    settings: Settings, root: Path, only: Collection[str], var: Path
 ) -> tuple[tuple[ProcessSpec, ...], tuple[str, ...]]:
     """The action servers and Rasa replicas to start here, and notes on the others."""
     action_urls = action_server_urls(settings)
@@ -128,13 +137,13 @@ def _dialogue(
     if isinstance(found, str):  # the action servers serve nobody then, unless named
         return (actions if only else ()), (*notes, found)
     rasa, model = found
-    tracker = settings.tracker_store_url or str(root / "var" / "rasa_tracker.db")
+    tracker = settings.tracker_store_url or str(var / "rasa_tracker.db")
     secrets = rasa_server.store_environment(tracker, settings.lock_store_url)
     specs = []
     for number, url in replicas:
         action_url = action_urls[(number - 1) % len(action_urls)]
         endpoints, credentials = rasa_server.write_config(
-            root / "var" / "rasa" / f"rasa-{number}", action_url, tracker, settings.lock_store_url
+            var / "rasa" / f"rasa-{number}", action_url, tracker, settings.lock_store_url
         )
         command = rasa_server.rasa_command(
             rasa, model, url, endpoints, credentials, project=root, env=secrets
