@@ -76,6 +76,8 @@ class Settings:
     scheduler_daily_at: time = time(6, 0)
     #: how often a waiting scheduler retries the lock, and the leader checks it still holds it
     scheduler_lock_poll_seconds: float = 5.0
+    #: the largest request body the web app reads (a Twilio form is a few kilobytes)
+    max_body_bytes: int = 64 * 1024
 
     def clock(self) -> Clock:
         """The clock every process of this deployment uses."""
@@ -141,6 +143,7 @@ def load_settings(
         payment_link=get("PAYMENT_LINK"),
         now=now,
         policy=_policy(env),
+        max_body_bytes=_positive(get("MAX_BODY_BYTES", "65536"), "ARBOT_MAX_BODY_BYTES"),
         **_scheduler(get),
         **_dialogue(get),
     )
@@ -236,6 +239,13 @@ def _count(text: str, variable: str) -> int:
     if not 1 <= count <= MAX_PROCESSES:
         raise ConfigError(f"{variable}: {count} is not between 1 and {MAX_PROCESSES}")
     return count
+
+
+def _positive(text: str, variable: str) -> int:
+    number = _int(text, variable)
+    if number < 1:
+        raise ConfigError(f"{variable}: {number} is not at least 1")
+    return number
 
 
 def _int(text: str, variable: str) -> int:

@@ -15,6 +15,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse
 from starlette.routing import Route
@@ -23,6 +24,7 @@ from bot.container import Container, container
 from bot.services.chat import ChatDesk
 from bot.services.delivery import Postman
 from bot.web import api, console, gateway, telegram, twilio
+from bot.web.body_limit import BodyLimit
 from bot.web.console.templates import default_templates
 from integrations.providers import build_senders
 from integrations.rasa import DialogueEngine, RasaRestEngine
@@ -116,5 +118,8 @@ def create_app(
         ),
     ]
     return Starlette(
-        routes=routes, lifespan=lifespan, exception_handlers=dict(console.EXCEPTION_HANDLERS)
+        routes=routes,
+        lifespan=lifespan,
+        exception_handlers=dict(console.EXCEPTION_HANDLERS),
+        middleware=[Middleware(BodyLimit, max_bytes=settings.max_body_bytes)],
     )
