@@ -62,14 +62,18 @@ client = console_fixtures.client
 login_as = console_fixtures.login_as
 
 
+#: the settings of the app under test, on top of the console tests' own
+SECURE_ENV = {
+    "ARBOT_PUBLIC_URL": PUBLIC_URL,
+    "ARBOT_TWILIO_AUTH_TOKEN": TWILIO_AUTH_TOKEN,
+    "ARBOT_TELEGRAM_SECRET": TELEGRAM_SECRET,
+}
+
+
 @pytest.fixture
 def console_env() -> dict[str, str]:
     """The console app with a Twilio auth token, a Telegram secret and a public URL."""
-    return {
-        "ARBOT_PUBLIC_URL": PUBLIC_URL,
-        "ARBOT_TWILIO_AUTH_TOKEN": TWILIO_AUTH_TOKEN,
-        "ARBOT_TELEGRAM_SECRET": TELEGRAM_SECRET,
-    }
+    return dict(SECURE_ENV)
 
 
 @dataclass
