@@ -268,7 +268,8 @@ class Conversation(Base):
     channel: Mapped[str] = mapped_column(String(16))  # sms | telegram | web
     sender: Mapped[str] = mapped_column(String(200))  # phone number or chat id
     account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), index=True)
-    started_at: Mapped[datetime]
+    #: indexed for the reports, which count the conversations of a period
+    started_at: Mapped[datetime] = mapped_column(index=True)
     last_message_at: Mapped[datetime]
     ended_at: Mapped[datetime | None]
     escalated: Mapped[bool] = mapped_column(Boolean, default=False)

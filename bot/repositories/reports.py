@@ -1,8 +1,22 @@
-"""SQL aggregates behind the reports (SPEC §8): AR as of a day, aging, sales, promises.
+"""SQL aggregates behind the reports (SPEC §8): aging as of a day, a period's KPI inputs, promises.
 
-Everything is summed in the database, so a report over a million invoices is one or two
-queries rather than a Python loop. "As of D" means invoices issued on or before D, less the
-payments received and the credits dated on or before D.
+"As of D" means invoices issued on or before D, less the payments received and the credits
+dated on or before D. Aging and the KPI inputs are each **one statement returning one row**,
+summed in the database: a report over a million invoices is one round trip, not a Python
+loop.
+
+They are sums over *flows* (:func:`_flows`): every invoice's amount and every signed change to
+it, each with the first day it counts on (``since``) and, for some, the first day it no
+longer does (``until``). So AR as of D is Σ amount over the flows with ``since ≤ D`` and
+``until`` empty or after D, and one pass gives AR on two days (the KPIs need the day before
+the period and its last day). Summing flows by the due date of their invoice needs no
+``GROUP BY`` invoice first — over a million invoices that grouping spilled to disk and took
+several times as long (``bench/reports_scale.py`` measures the reports).
+
+A payment application counts from its invoice's issue day whatever day its payment came:
+the payments table is read only for payments received after the earliest day asked about
+(the index on the received date), which count back until the day they came. On the usual
+"as of today" that is a handful of rows rather than a join of every payment.
 """
 
 from __future__ import annotations
@@ -11,7 +25,21 @@ from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 
-from sqlalchemy import Row, Subquery, and_, case, func, select
+from sqlalchemy import (
+    Date,
+    Row,
+    Subquery,
+    and_,
+    case,
+    cast,
+    false,
+    func,
+    null,
+    or_,
+    select,
+    true,
+    union_all,
+)
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -26,88 +54,161 @@ from bot.db.models import (
 )
 from bot.db.types import as_decimal
 from bot.policy.aging import BUCKET_BOUNDS
+from bot.policy.kpis import KpiInputs
+
+_NO_DAY = cast(null(), Date)
 
 
-def _applied_as_of(day: date) -> Subquery:
-    return (
+def _movements(earliest: date, latest: date) -> Subquery:
+    """Signed changes to invoices' open amounts: (invoice_id, since, until, amount).
+
+    Every application takes its amount off from the start (``since`` empty); one whose
+    payment came after ``earliest`` gives it back until the day it came; a credit dated by
+    ``latest`` takes its amount off from its date.
+    """
+    applied = select(
+        PaymentApplication.invoice_id,
+        _NO_DAY.label("since"),
+        _NO_DAY.label("until"),
+        (-PaymentApplication.amount).label("amount"),
+    )
+    received_later = (
         select(
-            PaymentApplication.invoice_id.label("invoice_id"),
-            func.sum(PaymentApplication.amount).label("total"),
+            PaymentApplication.invoice_id, _NO_DAY, Payment.received_date, PaymentApplication.amount
         )
         .join(Payment, Payment.id == PaymentApplication.payment_id)
-        .where(Payment.received_date <= day)
-        .group_by(PaymentApplication.invoice_id)
-        .subquery("applied")
+        .where(Payment.received_date > earliest)
     )
-
-
-def _credited_as_of(day: date) -> Subquery:
-    return (
-        select(Credit.invoice_id.label("invoice_id"), func.sum(Credit.amount).label("total"))
-        .where(Credit.credit_date <= day)
-        .group_by(Credit.invoice_id)
-        .subquery("credited")
+    credited = select(Credit.invoice_id, Credit.credit_date, _NO_DAY, -Credit.amount).where(
+        Credit.credit_date <= latest
     )
+    return union_all(applied, received_later, credited).subquery("movements")
 
 
-def _open_as_of(day: date) -> tuple[ColumnElement[Decimal], Subquery, Subquery]:
-    applied, credited = _applied_as_of(day), _credited_as_of(day)
-    open_amount = (
-        Invoice.amount - func.coalesce(applied.c.total, 0) - func.coalesce(credited.c.total, 0)
-    )
-    return open_amount, applied, credited
+def _flows(earliest: date, latest: date) -> Subquery:
+    """Invoice amounts and their movements, for days in [earliest, latest].
 
-
-def _bucket(day: date) -> ColumnElement[str]:
-    """CASE expression naming the aging bucket of Invoice.due_date on ``day``.
-
-    Days past due = day − due_date; compared as dates so the query stays portable and can
-    use the due-date index.
+    Columns: ``sale`` (true for an invoice's own amount), ``since``, ``until``, ``due_date``
+    (of the invoice) and ``amount`` (what the row adds to AR). Only invoices issued by
+    ``latest`` are read; :func:`_counts_on` says which rows make up AR on a day.
     """
-    whens = []
-    for name, low, high in BUCKET_BOUNDS:
-        conditions = []
-        if low is not None:  # days >= low  <=>  due_date <= day - low
-            conditions.append(Invoice.due_date <= day - timedelta(days=low))
-        if high is not None:  # days <= high  <=>  due_date >= day - high
-            conditions.append(Invoice.due_date >= day - timedelta(days=high))
-        whens.append((and_(*conditions), name))
-    return case(*whens, else_=BUCKET_BOUNDS[-1][0])
+    moved = _movements(earliest, latest)
+    invoiced = select(
+        true().label("sale"),
+        Invoice.issue_date.label("since"),
+        _NO_DAY.label("until"),
+        Invoice.due_date,
+        Invoice.amount,
+    ).where(Invoice.issue_date <= latest)
+    changes = (
+        select(
+            false(),
+            case((moved.c.since > Invoice.issue_date, moved.c.since), else_=Invoice.issue_date),
+            moved.c.until,
+            Invoice.due_date,
+            moved.c.amount,
+        )
+        .join(Invoice, Invoice.id == moved.c.invoice_id)
+        .where(Invoice.issue_date <= latest)
+    )
+    return union_all(invoiced, changes).subquery("flows")
+
+
+def _counts_on(ledger: Subquery, day: date) -> ColumnElement[bool]:
+    """True for the rows of :func:`_flows` that make up AR as of ``day``."""
+    return and_(ledger.c.since <= day, or_(ledger.c.until.is_(None), ledger.c.until > day))
+
+
+def _in_bucket(
+    ledger: Subquery, day: date, low: int | None, high: int | None
+) -> list[ColumnElement[bool]]:
+    """Days past due in [low, high] (None: unbounded), compared as due dates."""
+    conditions = []
+    if low is not None:  # days >= low  <=>  due_date <= day - low
+        conditions.append(ledger.c.due_date <= day - timedelta(days=low))
+    if high is not None:  # days <= high  <=>  due_date >= day - high
+        conditions.append(ledger.c.due_date >= day - timedelta(days=high))
+    return conditions
 
 
 def aging_buckets(session: Session, day: date) -> dict[str, Decimal]:
-    """Open amount per aging bucket as of ``day`` (buckets with nothing are left out)."""
-    open_amount, applied, credited = _open_as_of(day)
-    bucket = _bucket(day).label("bucket")
-    inner = (
-        select(bucket, open_amount.label("open_amount"))
-        .outerjoin(applied, applied.c.invoice_id == Invoice.id)
-        .outerjoin(credited, credited.c.invoice_id == Invoice.id)
-        .where(Invoice.issue_date <= day)
-        .subquery()
+    """Open amount per aging bucket as of ``day``: every bucket, in one statement."""
+    ledger = _flows(day, day)
+    query = select(
+        *(
+            func.sum(ledger.c.amount)
+            .filter(_counts_on(ledger, day), *_in_bucket(ledger, day, low, high))
+            .label(name)
+            for name, low, high in BUCKET_BOUNDS
+        )
     )
-    query = select(inner.c.bucket, func.sum(inner.c.open_amount)).group_by(inner.c.bucket)
-    return {name: as_decimal(total) for name, total in session.execute(query)}
+    row = session.execute(query).one()
+    return {name: as_decimal(total) for (name, _, _), total in zip(BUCKET_BOUNDS, row, strict=True)}
 
 
-def receivables(session: Session, day: date) -> tuple[Decimal, Decimal]:
-    """(AR, current AR) as of ``day``; current = not past due on that day."""
-    open_amount, applied, credited = _open_as_of(day)
-    current = case((Invoice.due_date >= day, open_amount), else_=0)
-    query = (
-        select(func.sum(open_amount), func.sum(current))
-        .outerjoin(applied, applied.c.invoice_id == Invoice.id)
-        .outerjoin(credited, credited.c.invoice_id == Invoice.id)
-        .where(Invoice.issue_date <= day)
+def conversation_counts(start: date, end: date) -> Subquery:
+    """One row: (conversations, contained) started in the UTC days [start, end].
+
+    ``contained`` are those that ended without an escalation.
+    """
+    since = datetime.combine(start, time(), timezone.utc)
+    until = datetime.combine(end + timedelta(days=1), time(), timezone.utc)
+    return (
+        select(
+            func.count().label("conversations"),
+            func.count().filter(Conversation.escalated.is_(false())).label("contained"),
+        )
+        .where(Conversation.started_at >= since, Conversation.started_at < until)
+        .subquery("conversation_counts")
     )
-    total, current_total = session.execute(query).one()
-    return as_decimal(total), as_decimal(current_total)
 
 
-def credit_sales(session: Session, start: date, end: date) -> Decimal:
-    """Σ amounts of invoices issued in [start, end]."""
-    query = select(func.sum(Invoice.amount)).where(Invoice.issue_date.between(start, end))
-    return as_decimal(session.scalar(query))
+def _promise_outcomes(start: date, end: date) -> Subquery:
+    """One row: (kept, broken) promises dated in [start, end]."""
+    return (
+        select(
+            func.count().filter(Promise.status == "kept").label("kept"),
+            func.count().filter(Promise.status == "broken").label("broken"),
+        )
+        .where(Promise.due_date.between(start, end))
+        .subquery("promise_outcomes")
+    )
+
+
+def period_totals(session: Session, start: date, end: date) -> KpiInputs:
+    """Everything the KPIs of [start, end] are computed from, in one statement.
+
+    AR the day before the period and on its last day (and the part not past due then),
+    the credit sales of the period, its promises kept and broken and its conversations.
+    """
+    before = start - timedelta(days=1)
+    ledger = _flows(before, end)
+    owed_at_end = _counts_on(ledger, end)
+    ar = select(
+        func.sum(ledger.c.amount).filter(_counts_on(ledger, before)).label("ar_before"),
+        func.sum(ledger.c.amount).filter(owed_at_end).label("ar_end"),
+        func.sum(ledger.c.amount)
+        .filter(owed_at_end, ledger.c.due_date >= end)
+        .label("current_ar_end"),
+        func.sum(ledger.c.amount)
+        .filter(ledger.c.sale.is_(true()), ledger.c.since >= start)
+        .label("credit_sales"),
+    ).subquery("ar")
+    promises, talks = _promise_outcomes(start, end), conversation_counts(start, end)
+    query = select(ar, promises, talks).select_from(ar.join(promises, true()).join(talks, true()))
+    row = session.execute(query).one()
+    return KpiInputs(
+        period_start=start,
+        period_end=end,
+        ar_before=as_decimal(row.ar_before),
+        ar_end=as_decimal(row.ar_end),
+        current_ar_end=as_decimal(row.current_ar_end),
+        credit_sales=as_decimal(row.credit_sales),
+        promises_kept=int(row.kept or 0),
+        promises_broken=int(row.broken or 0),
+        conversations=int(row.conversations or 0),
+        conversations_contained=int(row.contained or 0),
+    )
 
 
 def promises_due(session: Session, start: date, end: date) -> Sequence[Row[tuple[Promise, str]]]:
@@ -119,25 +220,3 @@ def promises_due(session: Session, start: date, end: date) -> Sequence[Row[tuple
         .order_by(Promise.due_date, Promise.id)
     )
     return session.execute(query).all()
-
-
-def promise_outcomes(session: Session, start: date, end: date) -> dict[str, int]:
-    """How many promises dated in [start, end] are in each status."""
-    query = (
-        select(Promise.status, func.count())
-        .where(Promise.due_date.between(start, end))
-        .group_by(Promise.status)
-    )
-    return {status: int(n) for status, n in session.execute(query)}
-
-
-def conversation_counts(session: Session, start: date, end: date) -> tuple[int, int]:
-    """(all conversations, conversations without an escalation) started in [start, end] (UTC)."""
-    since = datetime.combine(start, time(), timezone.utc)
-    until = datetime.combine(end + timedelta(days=1), time(), timezone.utc)
-    query = select(
-        func.count(),
-        func.sum(case((Conversation.escalated.is_(False), 1), else_=0)),
-    ).where(Conversation.started_at >= since, Conversation.started_at < until)
-    total, contained = session.execute(query).one()
-    return int(total or 0), int(contained or 0)

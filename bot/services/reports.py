@@ -1,14 +1,15 @@
 """Manager reports (SPEC §8): aging, KPIs and promise-to-pay compliance.
 
-The database sums; the formulas are the pure ones in ``bot.policy``. Each report has
-``to_json`` (the contract shape of SPEC §8) and ``to_rows`` (for ``--csv``).
+The database sums — one statement per aging or KPI report, see
+:mod:`bot.repositories.reports` — and the formulas are the pure ones in ``bot.policy``.
+Each report has ``to_json`` (the contract shape of SPEC §8) and ``to_rows`` (for ``--csv``).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -16,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from bot.errors import InputError
 from bot.policy.aging import BUCKETS, Aging
-from bot.policy.kpis import KpiInputs, Kpis, compute_kpis, ratio
+from bot.policy.kpis import Kpis, compute_kpis, ratio
 from bot.policy.money import format_money
 from bot.repositories import reports as repo
 
@@ -97,8 +98,7 @@ def check_period(start: date, end: date) -> None:
 def aging_report(session: Session, as_of: date) -> AgingReport:
     """Open AR by days past due on ``as_of``."""
     with session.begin():
-        sums = repo.aging_buckets(session, as_of)
-    buckets = {name: sums.get(name, Decimal("0.00")) for name in BUCKETS}
+        buckets = repo.aging_buckets(session, as_of)
     return AgingReport(
         Aging(as_of=as_of, buckets=buckets, total=sum(buckets.values(), Decimal("0.00")))
     )
@@ -108,23 +108,7 @@ def kpi_report(session: Session, start: date, end: date) -> KpiReport:
     """DSO, best possible DSO, ADD, CEI, PTP kept rate and bot containment for a period."""
     check_period(start, end)
     with session.begin():
-        ar_before, _ = repo.receivables(session, start - timedelta(days=1))
-        ar_end, current_end = repo.receivables(session, end)
-        sales = repo.credit_sales(session, start, end)
-        outcomes = repo.promise_outcomes(session, start, end)
-        conversations, contained = repo.conversation_counts(session, start, end)
-    inputs = KpiInputs(
-        period_start=start,
-        period_end=end,
-        ar_before=ar_before,
-        ar_end=ar_end,
-        current_ar_end=current_end,
-        credit_sales=sales,
-        promises_kept=outcomes.get("kept", 0),
-        promises_broken=outcomes.get("broken", 0),
-        conversations=conversations,
-        conversations_contained=contained,
-    )
+        inputs = repo.period_totals(session, start, end)
     return KpiReport(compute_kpis(inputs))
 
 
