@@ -43,6 +43,8 @@ def test_the_other_replica_carries_on_the_conversation_when_its_replica_dies(
     assert "$300.00" in readback, readback
     assert "Nov 27" in readback, readback
 
+    web = stack.processes["web"]
+    assert "passed over" not in web.tail(), "a replica failed before the kill"
     replica = stack.processes[home_name].popen
     replica.send_signal(signal.SIGKILL)
     replica.wait(timeout=30)
@@ -51,6 +53,8 @@ def test_the_other_replica_carries_on_the_conversation_when_its_replica_dies(
 
     assert done != TROUBLE_REPLY
     assert "recorded" in done, done
+    # the gateway tried the customer's own replica first, found it gone, and went on
+    assert f"Rasa at {home} is passed over for a while: ConnectError" in web.tail()
     with stack.db.connect() as connection:
         promises = connection.execute(
             select(Promise.amount, Promise.due_date, Promise.status).where(
