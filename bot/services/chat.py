@@ -15,8 +15,10 @@ Whatever the dialogue says, the gateway makes these hold for every message:
    and Telegram it is sent through the channel's sender (:mod:`bot.services.delivery`)
    under a key made of the inbound message, so it is never sent twice.
 
-Database work runs in a worker thread, one short transaction before Rasa is asked and one
-after, so the event loop is never blocked and no transaction stays open while Rasa thinks.
+Database work runs in a worker thread, short transactions before Rasa is asked and after,
+so the event loop is never blocked and no transaction stays open while Rasa thinks. Each
+is run again while the database cannot be reached (:func:`bot.db.outage.outlasting`): a
+message recorded before a PostgreSQL restart is still answered after it, once.
 """
 
 from __future__ import annotations
@@ -27,9 +29,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy.orm import Session, sessionmaker
-from starlette.concurrency import run_in_threadpool
 
 from bot.clock import Clock
+from bot.db.outage import outlasting
 from bot.errors import DialogueUnavailable
 from bot.policy.keywords import Keyword, carrier_keyword
 from bot.policy.reminder_text import DISCLOSURE
@@ -88,15 +90,14 @@ async def handle_message(
     """
     text, address = storable(text), storable(address)
     now = desk.clock.now()
-    arrival, choice = await run_in_threadpool(
-        _arrive, desk.sessions, channel, address, text, now, provider_id
-    )
+    arrival = await outlasting(_arrive, desk.sessions, channel, address, text, now, provider_id)
     if arrival.duplicate:
         return []
+    choice = await outlasting(_choice, desk.sessions, arrival, channel, text)
     text = choice or text
     keyword = carrier_keyword(text) if channel in KEYWORD_CHANNELS else None
     if keyword is not None:
-        answer = await run_in_threadpool(_obey, desk, keyword, channel, address, now)
+        answer = await outlasting(_obey, desk, keyword, channel, address, now)
         replies = [BotMessage(answer)]
     elif arrival.owner is not None:
         return []
@@ -139,9 +140,7 @@ async def _answer(
     replies: Sequence[BotMessage],
 ) -> None:
     if desk.postman is None or channel == "web":
-        await run_in_threadpool(
-            _depart, desk.sessions, arrival.conversation_id, replies, desk.clock.now()
-        )
+        await outlasting(_depart, desk.sessions, arrival.conversation_id, replies, desk.clock.now())
         return
     for number, reply in enumerate(replies):
         await delivery.deliver(
@@ -174,15 +173,22 @@ def _arrive(
     text: str,
     now: datetime,
     provider_id: str | None,
-) -> tuple[InboundRecord, str | None]:
-    """Records the message; also what it chose when it answers numbered options."""
+) -> InboundRecord:
+    """Records the message (one transaction, so a database outage may repeat it)."""
     with sessions() as session:
-        record = conversations.record_inbound(
+        return conversations.record_inbound(
             session, channel, address, text, now=now, provider_id=provider_id
         )
-        if record.duplicate or channel not in KEYWORD_CHANNELS:
-            return record, None
-        return record, conversations.chosen_payload(session, record.conversation_id, text)
+
+
+def _choice(
+    sessions: sessionmaker[Session], arrival: InboundRecord, channel: str, text: str
+) -> str | None:
+    """What the message chose when it answers numbered options, or None."""
+    if channel not in KEYWORD_CHANNELS:
+        return None
+    with sessions() as session:
+        return conversations.chosen_payload(session, arrival.conversation_id, text)
 
 
 def _depart(

@@ -14,7 +14,9 @@ carrier-keyword confirmation, a reminder — goes through :func:`deliver` (one) 
 4. the receipt (provider id and status) or the failure is stored on the message.
 
 Database work runs in a worker thread, never across the provider call: a group is
-recorded in one transaction and its receipts stored in another.
+recorded in one transaction and its receipts stored in another, each run again while the
+database cannot be reached (:func:`bot.db.outage.outlasting`), so a reply whose record or
+receipt meets a PostgreSQL restart is still sent once and its receipt kept.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
 from bot.clock import Clock
+from bot.db.outage import outlasting
 from bot.errors import DeliveryFailed, InputError
 from bot.policy.delivery_status import supersedes
 from bot.repositories import contacts, messages, reminder_attempts
@@ -142,11 +145,11 @@ async def deliver_many(
     """
     senders = [postman.sender(parcel.channel) for parcel in parcels]
     now = postman.clock.now()
-    results = await run_in_threadpool(_record_all, postman.sessions, parcels, senders, now)
+    results = await outlasting(_record_all, postman.sessions, parcels, senders, now)
     fresh = [(i, r) for i, r in enumerate(results) if isinstance(r, conversations.MessageRecord)]
     to_send = [(parcels[i], senders[i], r) for i, r in fresh]
     receipts = await _hand_over(postman, to_send, concurrency)
-    await run_in_threadpool(_store_all, postman.sessions, receipts)
+    await outlasting(_store_all, postman.sessions, receipts)
     sent = {index: receipt for (index, _), receipt in zip(fresh, receipts, strict=True)}
     return [
         Delivered(sent[i].message_id, sent[i].status, reason=sent[i].error)
