@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
 from bot.db.engine import make_engine, make_session_factory
+from bot.logging_setup import install_masking, settings_secrets
 from bot.settings import Settings, load_settings
 
 
@@ -40,5 +41,11 @@ def build_container(settings: Settings) -> Container:
 
 @functools.cache
 def container() -> Container:
-    """The process-wide container, built from the environment on first use."""
-    return build_container(load_settings())
+    """The process-wide container, built from the environment on first use.
+
+    From then on the process's log records are masked (:mod:`bot.logging_setup`): no
+    phone number, token, password or secret of these settings reaches a log.
+    """
+    settings = load_settings()
+    install_masking(settings_secrets(settings))
+    return build_container(settings)
