@@ -34,6 +34,8 @@ LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "0.0.0.0"})  # noqa: S
 #: the variables Rasa reads the stores' passwords from (never written to a file)
 TRACKER_PASSWORD = "RASA_TRACKER_STORE_PASSWORD"  # noqa: S105 (a variable's name)
 LOCK_PASSWORD = "RASA_LOCK_STORE_PASSWORD"  # noqa: S105
+#: the tracker store class on PostgreSQL (imported by Rasa from the project folder)
+POSTGRESQL_TRACKER_STORE = "arbot_nlu.tracker_store.PrePingSQLTrackerStore"
 
 
 @dataclass(frozen=True)
@@ -104,7 +106,8 @@ def tracker_store(target: str) -> Store:
 
 def _postgresql(url: URL) -> Store:
     # Rasa's env has psycopg2, SQLAlchemy's default PostgreSQL driver: the dialect alone.
-    fields: dict[str, object] = {"type": "SQL", "dialect": "postgresql"}
+    # Rasa's SQL store, made to ride out a PostgreSQL restart (arbot_nlu/tracker_store.py).
+    fields: dict[str, object] = {"type": POSTGRESQL_TRACKER_STORE, "dialect": "postgresql"}
     if url.host:
         fields["url"] = url.host
     if url.port:

@@ -38,7 +38,7 @@ def test_postgresql_is_the_sql_tracker_store_with_the_password_in_the_environmen
     store = tracker_store(POSTGRES)
     assert store.yaml.splitlines() == [
         "tracker_store:",
-        "  type: SQL",
+        "  type: arbot_nlu.tracker_store.PrePingSQLTrackerStore",
         "  dialect: postgresql",
         '  url: "db.internal"',
         "  port: 5433",
@@ -102,16 +102,21 @@ def test_rasa_reads_the_stores_as_intended_with_the_passwords_from_its_environme
     endpoints.write_text(endpoints_yaml("http://127.0.0.1:5055/webhook", POSTGRES, REDIS))
     probe = f"""
 import json
+import sys
 from rasa.core.lock_store import RedisLockStore
 from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.utils.common import class_from_module_path
 from rasa.utils.endpoints import read_endpoint_config
+sys.path.insert(1, {str(project_root())!r})  # as `rasa run` adds the folder it runs in
 tracker = read_endpoint_config({str(endpoints)!r}, "tracker_store")
+store = class_from_module_path(tracker.type)
 lock = read_endpoint_config({str(endpoints)!r}, "lock_store")
 url = SQLTrackerStore.get_db_url(host=tracker.url, **tracker.kwargs)
 redis = RedisLockStore(host=lock.url, **lock.kwargs)
 pool = redis.red.connection_pool
 print(json.dumps({{
     "tracker": url.render_as_string(hide_password=False),
+    "store": [store.__name__, issubclass(store, SQLTrackerStore)],
     "lock": [pool.connection_class.__name__, pool.connection_kwargs["host"],
              pool.connection_kwargs["port"], pool.connection_kwargs["db"],
              pool.connection_kwargs["password"], redis.key_prefix],
@@ -131,4 +136,5 @@ print(json.dumps({{
     assert seen["tracker"] == (
         "postgresql://ar%40bot:p$ss%2Fw@db.internal:5433/arbot_rasa?sslmode=require"
     )
+    assert seen["store"] == ["PrePingSQLTrackerStore", True]
     assert seen["lock"] == ["SSLConnection", "cache.internal", 6380, 2, "s3cr/t", "arbot:lock:"]
