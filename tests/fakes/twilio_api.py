@@ -10,14 +10,18 @@ for a missing To (21604), From (21603) or Body (21602), or a body over 1,600 cha
 
 :meth:`FakeTwilio.fail` queues answers for the next requests (500 twice, then the normal
 201; a 429 with ``Retry-After``; a 400 with a Twilio error code; None for a normal answer
-before a failure). Every request is counted
-and every accepted message is recorded with its form fields and SID.
+before a failure); :meth:`FakeTwilio.fail_for` answers every request with one failure for
+a while (an outage, a rate limit lasting T seconds), after the queued answers are used up.
+Every request is counted, every refusal is kept with its status, and every accepted
+message is recorded with its form fields and SID, and when it arrived
+(:attr:`FakeTwilio.accepted_at`, ``time.monotonic()``).
 """
 
 from __future__ import annotations
 
 import base64
 import threading
+import time
 import uuid
 from collections import deque
 from collections.abc import Iterator
@@ -76,8 +80,13 @@ class FakeTwilio:
     auth_token: str = AUTH_TOKEN
     url: str = ""
     accepted: list[dict[str, str]] = field(default_factory=list)
+    #: when each accepted message arrived (``time.monotonic()``), index for index
+    accepted_at: list[float] = field(default_factory=list)
+    #: the status of every request answered with an error, in order
+    refused: list[int] = field(default_factory=list)
     requests: int = 0
     _failures: deque[Failure | None] = field(default_factory=deque)
+    _outage: tuple[Failure, float] | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def fail(self, *failures: Failure | None) -> None:
@@ -85,11 +94,28 @@ class FakeTwilio:
         with self._lock:
             self._failures.extend(failures)
 
+    def fail_for(self, seconds: float, failure: Failure) -> None:
+        """Every request of the next ``seconds`` is answered with ``failure``.
+
+        Answers queued by :meth:`fail` come first; a later call replaces the window.
+        """
+        with self._lock:
+            self._outage = (failure, time.monotonic() + seconds)
+
+    def heal(self) -> None:
+        """Ends the :meth:`fail_for` window and drops the answers :meth:`fail` queued."""
+        with self._lock:
+            self._failures.clear()
+            self._outage = None
+
     def reset(self) -> None:
         """Forgets what was sent and what was programmed."""
         with self._lock:
             self.accepted.clear()
+            self.accepted_at.clear()
+            self.refused.clear()
             self._failures.clear()
+            self._outage = None
             self.requests = 0
 
     def bodies(self) -> list[str]:
@@ -105,14 +131,27 @@ class FakeTwilio:
         form = {key: str(value) for key, value in (await request.form()).items()}
         with self._lock:
             self.requests += 1
-            failure = self._failures.popleft() if self._failures else None
+            failure = self._failures.popleft() if self._failures else self._outage_failure()
         refused = failure or self._refusal(request, form)
         if refused is not None:
+            with self._lock:
+                self.refused.append(refused.status)
             return _error(refused)
         message = self._resource(request.path_params["sid"], form)
         with self._lock:
             self.accepted.append({**form, "Sid": message["sid"]})
+            self.accepted_at.append(time.monotonic())
         return JSONResponse(message, status_code=201)
+
+    def _outage_failure(self) -> Failure | None:
+        """The failure of the :meth:`fail_for` window while it lasts (the lock is held)."""
+        if self._outage is None:
+            return None
+        failure, until = self._outage
+        if time.monotonic() >= until:
+            self._outage = None
+            return None
+        return failure
 
     def _refusal(self, request: Request, form: dict[str, str]) -> Failure | None:
         """The error Twilio would answer this request with, if any."""
