@@ -167,18 +167,15 @@ def run(engine: Engine, label: str, args: argparse.Namespace, small: Engine) -> 
         lambda: one_pass(engine, settings, NOW + timedelta(minutes=15), args.batch)
     )
     _report_pass("run_pass #2 (steady state)", steady, steady_s)
-    for group in (1, SEND_CHUNK):
-        rate = outbox_rate(engine, args.messages, group)
-        verdict = "met" if rate >= OUTBOX_TARGET_PER_SECOND else "missed"
-        how = (
-            "deliver() one at a time"
-            if group == 1
-            else f"deliver_many() in groups of {group}, {CONCURRENCY} in flight"
-        )
-        print(
-            f"outbox, {how}: {rate:,.0f} messages/s "
-            f"(target ≥ {OUTBOX_TARGET_PER_SECOND:.0f} {verdict})"
-        )
+    single = outbox_rate(engine, args.messages, 1)
+    print(f"outbox, deliver() one at a time (a chat reply; for reference): {single:,.0f} msg/s")
+    rate = outbox_rate(engine, args.messages, SEND_CHUNK)
+    verdict = "met" if rate >= OUTBOX_TARGET_PER_SECOND else "missed"
+    print(
+        f"outbox, deliver_many() as a pass sends (groups of {SEND_CHUNK}, {CONCURRENCY} in "
+        f"flight): {rate:,.0f} messages/s = {rate / single:.0f}x one at a time "
+        f"(target ≥ {OUTBOX_TARGET_PER_SECOND:.0f} {verdict})"
+    )
     low = peak_memory(lambda: dry_run(small, settings, args.batch))
     high = peak_memory(lambda: dry_run(engine, settings, args.batch))
     print(
