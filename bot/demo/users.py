@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from bot.errors import Conflict
 from bot.repositories import demo as demo_repo
+from bot.repositories import escalations as escalations_repo
 from bot.repositories import users as users_repo
 from bot.services.users import add_user
 
@@ -45,4 +46,14 @@ def ensure_demo_users(session: Session, now: datetime) -> list[DemoLogin]:
             except Conflict:  # created meanwhile by another process: leave it alone
                 password = None
         logins.append(DemoLogin(email, role, password))
+    _give_claims_to_the_collector(session)
     return logins
+
+
+def _give_claims_to_the_collector(session: Session) -> None:
+    """The demo's claimed cases are the demo collector's (the portfolio is loaded before
+    any user exists), so the collector can answer them in the console."""
+    with session.begin():
+        collector = users_repo.by_email(session, DEMO_USERS[1][0])
+        if collector is not None:
+            escalations_repo.assign_ownerless_claims(session, collector.id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.db.models import Conversation, Escalation
@@ -125,3 +125,12 @@ def open_or_reuse(
         detail={"reason": reason, "account_id": account_id, "channel": channel},
     )
     return escalation, True
+
+
+def assign_ownerless_claims(session: Session, user_id: int) -> None:
+    """Gives every claimed escalation that has no collector to ``user_id``."""
+    session.execute(
+        update(Escalation)
+        .where(Escalation.status == "claimed", Escalation.assigned_to.is_(None))
+        .values(assigned_to=user_id)
+    )

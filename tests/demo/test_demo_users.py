@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.db.models import AuditEvent, User
+from bot.db.models import AuditEvent, Escalation, User
 from bot.demo.users import DEMO_USERS, ensure_demo_users
 from bot.services.users import add_user, password_matches
 
@@ -64,3 +64,23 @@ def test_no_demo_users_without_the_demo_portfolio(session: Session) -> None:
     assert ensure_demo_users(session, NOW) == []
     with session.begin():
         assert session.scalars(select(User)).all() == []
+
+
+def test_the_demos_claimed_case_belongs_to_the_demo_collector(session: Session) -> None:
+    mark_demo_loaded(session)
+    with session.begin():
+        claimed = Escalation(
+            reason="customer_request", status="claimed", created_at=NOW, claimed_at=NOW
+        )
+        waiting = Escalation(reason="fallback", status="open", created_at=NOW)
+        session.add_all([claimed, waiting])
+
+    ensure_demo_users(session, NOW)
+
+    with session.begin():
+        collector = session.scalars(select(User).where(User.email == DEMO_USERS[1][0])).one()
+        owners = [
+            session.scalar(select(Escalation.assigned_to).where(Escalation.id == case.id))
+            for case in (claimed, waiting)
+        ]
+    assert owners == [collector.id, None]
