@@ -261,9 +261,7 @@ def _record(
         if message_id is None:
             return _duplicate_of(session, channel, provider_id)
         if direction == "in":
-            reminder_attempts.mark_replied(
-                session, [a.id for a in accounts], now - REPLY_WINDOW
-            )
+            reminder_attempts.mark_replied(session, [a.id for a in accounts], now - REPLY_WINDOW)
         consumer = bool(accounts) and accounts[0].consumer
         return InboundRecord(
             message_id,
