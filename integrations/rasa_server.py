@@ -27,8 +27,15 @@ from sqlalchemy.exc import ArgumentError
 
 from bot.errors import ConfigError
 
-#: Rasa's own telemetry is off in every process arbot starts.
-RASA_ENVIRONMENT = {"RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
+#: Rasa's own telemetry is off in every process arbot starts. A conversation's lock (in
+#: the Redis lock store) lasts 15 s instead of Rasa's 60: a replica killed while it holds
+#: one leaves it behind, and the conversation waits for it on every other replica; 15 s
+#: still outlasts the gateway's 12 s wait for an answer (integrations/rasa.py).
+RASA_ENVIRONMENT = {
+    "RASA_TELEMETRY_ENABLED": "false",
+    "TF_CPP_MIN_LOG_LEVEL": "2",
+    "TICKET_LOCK_LIFETIME": "15",
+}
 MODEL_PATTERN = "arbot-*.tar.gz"
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "0.0.0.0"})  # noqa: S104
 #: the variables Rasa reads the stores' passwords from (never written to a file)
