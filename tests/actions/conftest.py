@@ -28,6 +28,7 @@ from bot.clock import FixedClock
 from bot.settings import Settings
 from tests.actions.fakes import FakeServices
 
+GUARD_SLOTS = frozenset({"form_offer", "form_misses"})
 NOW = datetime(2026, 11, 25, 15, 0, tzinfo=timezone.utc)
 SENDER = "sms:+16175550101"
 TRACKERS = json.loads((Path(__file__).parent / "fixtures" / "trackers.json").read_text())
@@ -62,6 +63,15 @@ class Outcome:
     def slots(self) -> dict[str, Any]:
         """The slots the events set, the last value winning."""
         return {e["name"]: e["value"] for e in self.events if e["event"] == "slot"}
+
+    @property
+    def flow_events(self) -> list[dict[str, Any]]:
+        """The events without the forms' bookkeeping (offers and misses, actions/forms.py)."""
+        return [e for e in self.events if e.get("name") not in GUARD_SLOTS]
+
+    def flow_slots(self) -> dict[str, Any]:
+        """:meth:`slots` without the forms' bookkeeping."""
+        return {k: v for k, v in self.slots().items() if k not in GUARD_SLOTS}
 
 
 def tracker(
