@@ -57,9 +57,10 @@ PLAN_INSTEAD = Choice("Set up a payment plan", "/request_payment_plan")
 def spoken_amount(tracker: Tracker) -> str | None:
     """The amount the latest message gives: an entity, or a share of what is owed."""
     value = entity(tracker, "amount")
-    if value is None and (share := relative_amount(latest_text(tracker))) is not None:
-        value = _SHARE + share.value
-    return value
+    if value is not None and parse_amount(value) is not None:
+        return value
+    share = relative_amount(value or "") or relative_amount(latest_text(tracker))
+    return _SHARE + share.value if share is not None else value
 
 
 def slot_amount(tracker: Tracker) -> Decimal | None:
