@@ -12,7 +12,7 @@ import contextlib
 import copy
 import json
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -55,6 +55,8 @@ class Outcome:
 
     messages: list[str]
     events: list[dict[str, Any]]
+    buttons: list[dict[str, str]] = field(default_factory=list)
+    responses: list[str] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -115,7 +117,13 @@ def run(action: Action, given: Tracker) -> Outcome:
     """Runs an action the way the action server does and collects what it returns."""
     dispatcher = CollectingDispatcher()
     events = asyncio.run(action.run(dispatcher, given, DOMAIN))
-    return Outcome([m["text"] for m in dispatcher.messages], events)
+    said = dispatcher.messages
+    return Outcome(
+        [m["text"] for m in said if m.get("text")],
+        events,
+        [b for m in said for b in m.get("buttons") or []],
+        [m["response"] for m in said if m.get("response")],
+    )
 
 
 @contextlib.contextmanager
