@@ -140,7 +140,11 @@ def test_plan_not_available_ends_the_form(services: FakeServices) -> None:
         ),
     )
 
-    assert outcome.flow_slots() == {"plan_request": None, "plan_offer": None, "requested_slot": None}
+    assert outcome.flow_slots() == {
+        "plan_request": None,
+        "plan_offer": None,
+        "requested_slot": None,
+    }
     assert "at least $100.00" in outcome.text
 
 
@@ -251,7 +255,11 @@ def test_a_refused_counteroffer_asks_for_another_proposal() -> None:
         ),
     )
 
-    assert outcome.flow_slots() == {"plan_request": None, "plan_offer": None, "plan_confirmed": None}
+    assert outcome.flow_slots() == {
+        "plan_request": None,
+        "plan_offer": None,
+        "plan_confirmed": None,
+    }
     assert outcome.messages == ["OK, let's find a plan that works for you instead."]
 
 

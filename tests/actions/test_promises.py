@@ -102,7 +102,9 @@ def test_amount_over_balance_quotes_the_most_allowed() -> None:
         ),
     )
 
-    assert outcome.messages == ["That's more than you owe: the most I can take is $1,250.00. Shall I use that?"]
+    assert outcome.messages == [
+        "That's more than you owe: the most I can take is $1,250.00. Shall I use that?"
+    ]
     assert outcome.slots()["ptp_amount"] is None
 
 
@@ -124,7 +126,9 @@ def test_past_date_is_refused() -> None:
         _answer("nov 20", "ptp_date", entities={"date": "nov 20"}, slots={"ptp_amount": "300.00"}),
     )
 
-    assert outcome.messages == ["That date has already passed. Pick a date up to Wednesday, Dec 9, or today."]
+    assert outcome.messages == [
+        "That date has already passed. Pick a date up to Wednesday, Dec 9, or today."
+    ]
     assert outcome.flow_slots() == {"ptp_date": None}
 
 
