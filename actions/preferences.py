@@ -10,9 +10,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import runtime
+from actions import replies, runtime
 from actions.sender import parse_sender
-from actions.slots import Event, leave_form, text_slot
+from actions.slots import Event, latest_text, leave_form, text_slot
+from bot.policy.complaints import is_complaint
 
 OPTED_OUT = (
     "You won't get automated messages from us here anymore. Reply START to turn them back on."
@@ -51,6 +52,10 @@ class ActionOptIn(Action):  # type: ignore[misc]
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[Event]:
+        if is_complaint(latest_text(tracker)):
+            # "you people keep texting me" is never consent to be texted again
+            dispatcher.utter_message(text=replies.VENTING)
+            return []
         sender = parse_sender(tracker.sender_id)
         rt = runtime.current()
         changed = await runtime.call(

@@ -15,6 +15,7 @@ from actions.balance import ActionCheckBalance
 from actions.disputes import ValidateDisputeForm
 from actions.greeting import ActionGoodbye, ActionOutOfScope
 from actions.plans import ValidatePlanForm
+from actions.preferences import ActionOptIn
 from actions.promises import ActionStartPromise, ValidatePromiseForm
 from actions.replies import NOT_CAUGHT, STILL_NOT_CAUGHT, VENTING
 from tests.actions.conftest import run, tracker
@@ -325,3 +326,15 @@ def test_goodbye_leaves_the_form() -> None:
 
     assert outcome.responses == ["utter_goodbye"]
     assert {"event": "active_loop", "name": None, "timestamp": None} in outcome.events
+
+
+def test_venting_read_as_opt_in_does_not_subscribe(services: FakeServices) -> None:
+    outcome = run(
+        ActionOptIn(),
+        tracker(
+            "unverified", text="this is ridiculous you people keep texting me", intent="opt_in"
+        ),
+    )
+
+    assert outcome.messages == [VENTING]
+    assert services.calls.of("opt_in") == []
