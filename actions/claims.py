@@ -9,6 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import replies, runtime
+from actions.forms import leave_for_request
 from actions.gate import verified_account, verify_first
 from actions.sender import parse_sender
 from actions.slots import Event, entity, latest_text
@@ -27,6 +28,7 @@ class ActionClaimPaid(Action):  # type: ignore[misc]
         account = verified_account(tracker)
         if account is None:
             return verify_first("claim_paid")
+        left = leave_for_request(tracker, dispatcher)
         invoice = entity(tracker, "invoice_number")
         rt = runtime.current()
         try:
@@ -48,4 +50,4 @@ class ActionClaimPaid(Action):  # type: ignore[misc]
             dispatcher.utter_message(text=replies.RECORD_FAILED)
         else:
             dispatcher.utter_message(text=replies.claim_reply(result))
-        return []
+        return left

@@ -11,19 +11,25 @@ import logging
 import re
 from typing import Any
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import replies, runtime
 from actions.balance import find_invoice
+from actions.forms import (
+    Choice,
+    GuardedFormValidation,
+    leave_for_request,
+    reset_guard,
+    value_choice,
+)
 from actions.gate import verified_account, verify_first
 from actions.sender import parse_sender
 from actions.slots import (
     Event,
     entity,
-    latest_intent,
     latest_text,
     requested_slot,
     reset,
@@ -75,19 +81,8 @@ def dispute_reason(text: str) -> str | None:
     return None
 
 
-#: intents answered in the middle of the form rather than taken as the description
-#: (the ``not_intent`` list of ``dispute_description`` in domain.yml)
-DIGRESSIONS = frozenset(
-    {
-        "check_balance",
-        "help",
-        "ask_who",
-        "bot_challenge",
-        "request_human",
-        "opt_out",
-        "cease_contact",
-    }
-)
+#: invoices offered as buttons when the customer is stuck on which one
+_MAX_INVOICE_CHOICES = 3
 
 
 class ActionStartDispute(Action):  # type: ignore[misc]
@@ -102,16 +97,45 @@ class ActionStartDispute(Action):  # type: ignore[misc]
         if verified_account(tracker) is None:
             return verify_first("dispute")
         return [
+            *leave_for_request(tracker, dispatcher, keep="dispute_form"),
             SlotSet(INVOICE, entity(tracker, "invoice_number")),
             SlotSet(REASON, dispute_reason(latest_text(tracker))),
             SlotSet(DESCRIPTION, None),
+            *reset_guard(),
             FollowupAction("dispute_form"),
         ]
 
 
-class ValidateDisputeForm(FormValidationAction):  # type: ignore[misc]
-    def name(self) -> str:
-        return "validate_dispute_form"
+class ValidateDisputeForm(GuardedFormValidation):
+    form = "dispute_form"
+
+    def answers_question(self, tracker: Tracker, slot: str | None) -> bool:
+        text = latest_text(tracker)
+        if slot == INVOICE:
+            return entity(tracker, "invoice_number") is not None or bool(
+                _ALL_WORDS.search(text.lower())
+            )
+        return slot == REASON and dispute_reason(text) is not None
+
+    async def likely_choices(self, tracker: Tracker, slot: str) -> list[Choice]:
+        if slot == REASON:
+            return [
+                Choice(r.replace("_", " ").capitalize(), f"{n}") for n, r in enumerate(REASONS, 1)
+            ]
+        account = verified_account(tracker)
+        if slot != INVOICE or account is None:
+            return []
+        rt = runtime.current()
+        view = await runtime.call(
+            rt.services.balances.balance_view,
+            account,
+            rt.now(),
+            rt.policy,
+            default_timezone=rt.settings.default_timezone,
+        )
+        open_ones = [i.invoice_number for i in view.invoices if not i.disputed]
+        choices = [value_choice(n, "invoice_number", n) for n in open_ones[:_MAX_INVOICE_CHOICES]]
+        return [*choices, value_choice("All of them", "invoice_number", ALL)]
 
     async def extract_dispute_invoice(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -136,8 +160,8 @@ class ValidateDisputeForm(FormValidationAction):  # type: ignore[misc]
     async def extract_dispute_description(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        if requested_slot(tracker) != DESCRIPTION or latest_intent(tracker) in DIGRESSIONS:
-            return {}  # a question the rules answer before the form asks again
+        if requested_slot(tracker) != DESCRIPTION:
+            return {}
         text = latest_text(tracker)
         return {DESCRIPTION: text} if text else {}
 
@@ -201,7 +225,7 @@ class ActionRecordDispute(Action):  # type: ignore[misc]
         reason = text_slot(tracker, REASON)
         description = text_slot(tracker, DESCRIPTION)
         if invoice is None or reason is None or description is None:
-            return reset(*FORM_SLOTS)  # the form ended early and has said why
+            return reset(*FORM_SLOTS) + reset_guard()  # the form ended early and has said why
         rt = runtime.current()
         try:
             records = await runtime.call(
@@ -218,4 +242,4 @@ class ActionRecordDispute(Action):  # type: ignore[misc]
             dispatcher.utter_message(text=replies.RECORD_FAILED)
         else:
             dispatcher.utter_message(text=replies.dispute_opened(records))
-        return reset(*FORM_SLOTS)
+        return reset(*FORM_SLOTS) + reset_guard()

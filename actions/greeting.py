@@ -6,8 +6,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import runtime
-from actions.slots import Event
+from actions import replies, runtime
+from actions.forms import reset_guard
+from actions.slots import Event, latest_text, leave_form
+from bot.policy.complaints import is_complaint
 
 
 def greeting(company_name: str) -> str:
@@ -28,4 +30,33 @@ class ActionGreet(Action):  # type: ignore[misc]
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[Event]:
         dispatcher.utter_message(text=greeting(runtime.current().settings.company_name))
+        return []
+
+
+class ActionGoodbye(Action):  # type: ignore[misc]
+    """Goodbye; a form the customer was in is left, so the next message starts afresh."""
+
+    def name(self) -> str:
+        return "action_goodbye"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[Event]:
+        dispatcher.utter_message(response="utter_goodbye")
+        return leave_form(tracker) + reset_guard() if leave_form(tracker) else []
+
+
+class ActionOutOfScope(Action):  # type: ignore[misc]
+    """Venting gets empathy and the ways out; anything else, what the bot can do."""
+
+    def name(self) -> str:
+        return "action_out_of_scope"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[Event]:
+        if is_complaint(latest_text(tracker)):
+            dispatcher.utter_message(text=replies.VENTING)
+        else:
+            dispatcher.utter_message(response="utter_default")
         return []

@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import replies, runtime
+from actions.forms import leave_for_request
 from actions.gate import verified_account, verify_first
 from actions.slots import Event
 from bot.policy.plans import PlanNotAvailable
@@ -32,6 +33,7 @@ class ActionHardship(Action):  # type: ignore[misc]
         account = verified_account(tracker)
         if account is None:
             return verify_first("hardship")
+        left = leave_for_request(tracker, dispatcher)
         rt = runtime.current()
         try:
             offer = await runtime.call(
@@ -45,4 +47,4 @@ class ActionHardship(Action):  # type: ignore[misc]
             dispatcher.utter_message(text=NO_PLAN_NEEDED)
         else:
             dispatcher.utter_message(text=replies.hardship_reply(offer))
-        return []
+        return left

@@ -9,6 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import runtime
+from actions.forms import leave_for_request
 from actions.gate import verified_account, verify_first
 from actions.slots import Event
 
@@ -38,6 +39,7 @@ class ActionPayNow(Action):  # type: ignore[misc]
         account = verified_account(tracker)
         if account is None:
             return verify_first("pay_now")
+        left = leave_for_request(tracker, dispatcher)
         link = payment_link(runtime.current().settings.payment_link, account)
         dispatcher.utter_message(text=f"You can pay securely here: {link}" if link else CALL_US)
-        return []
+        return left

@@ -16,12 +16,20 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import replies, runtime
+from actions.forms import (
+    YES_NO,
+    Choice,
+    GuardedFormValidation,
+    leave_for_request,
+    reset_guard,
+    value_choice,
+)
 from actions.gate import verified_account, verify_first
 from actions.sender import parse_sender
 from actions.slots import (
@@ -150,16 +158,34 @@ class ActionStartPlan(Action):  # type: ignore[misc]
         if request is None and previous_action(tracker) == "action_hardship":
             request = LOWEST  # "yes" to the hardship offer: that plan, read back to confirm
         return [
+            *leave_for_request(tracker, dispatcher, keep="plan_form"),
             SlotSet(REQUEST, request),
             SlotSet(OFFER, None),
             SlotSet(CONFIRMED, None),
+            *reset_guard(),
             FollowupAction("plan_form"),
         ]
 
 
-class ValidatePlanForm(FormValidationAction):  # type: ignore[misc]
-    def name(self) -> str:
-        return "validate_plan_form"
+class ValidatePlanForm(GuardedFormValidation):
+    form = "plan_form"
+
+    def answers_question(self, tracker: Tracker, slot: str | None) -> bool:
+        if slot != REQUEST:
+            return False
+        said = plan_request(
+            entity(tracker, "installments"), entity(tracker, "amount"), latest_text(tracker)
+        )
+        return said is not None
+
+    async def likely_choices(self, tracker: Tracker, slot: str) -> list[Choice]:
+        if slot == CONFIRMED:
+            return list(YES_NO)
+        if slot != REQUEST:
+            return []
+        longest = runtime.current().policy.plan_max_installments
+        months = sorted({min(3, longest), longest})
+        return [value_choice(f"{n} months", "installments", str(n)) for n in months]
 
     async def extract_plan_request(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -249,10 +275,10 @@ class ActionRecordPlan(Action):  # type: ignore[misc]
             return verify_first("plan")
         offer = offer_from_json(text_slot(tracker, OFFER))
         if offer is None:  # no plan was offered (not available, or nothing asked)
-            return reset(*FORM_SLOTS)
+            return reset(*FORM_SLOTS) + reset_guard()
         if tracker.get_slot(CONFIRMED) is not True:
             dispatcher.utter_message(text=replies.NO_PLAN)
-            return reset(*FORM_SLOTS)
+            return reset(*FORM_SLOTS) + reset_guard()
         rt = runtime.current()
         try:
             record = await runtime.call(
@@ -269,4 +295,4 @@ class ActionRecordPlan(Action):  # type: ignore[misc]
             dispatcher.utter_message(text=replies.RECORD_FAILED)
         else:
             dispatcher.utter_message(text=replies.plan_recorded(record.needs_approval, offer))
-        return reset(*FORM_SLOTS)
+        return reset(*FORM_SLOTS) + reset_guard()

@@ -9,22 +9,34 @@ clears the slot at fault and says why. ``action_ask_ptp_confirmed`` reads the pr
 from __future__ import annotations
 
 import logging
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import replies, runtime
+from actions.forms import (
+    YES_NO,
+    Choice,
+    GuardedFormValidation,
+    buttons,
+    leave_for_request,
+    offer,
+    reset_guard,
+    value_choice,
+)
 from actions.gate import verified_account, verify_first
+from actions.ports import BalanceView
 from actions.sender import parse_sender
 from actions.slots import Event, entity, latest_text, requested_slot, reset, text_slot
 from bot.errors import ArbotError
 from bot.policy.money import format_money
-from bot.policy.promises import PromiseProblem
+from bot.policy.promises import PromiseCheck, PromiseProblem, minimum_promise
+from bot.policy.relative_amounts import Owed, Share, relative_amount, resolve
 from bot.policy.spoken import parse_amount, parse_date
 
 log = logging.getLogger(__name__)
@@ -37,6 +49,18 @@ _AMOUNT_PROBLEMS = {
     PromiseProblem.AMOUNT_BELOW_MINIMUM,
 }
 _DATE_PROBLEMS = {PromiseProblem.DATE_IN_PAST, PromiseProblem.DATE_TOO_FAR}
+#: ``ptp_amount`` said relative to the account ("half", "all of it"): ``share:<Share>``
+_SHARE = "share:"
+PLAN_INSTEAD = Choice("Set up a payment plan", "/request_payment_plan")
+
+
+def spoken_amount(tracker: Tracker) -> str | None:
+    """The amount the latest message gives: an entity, or a share of what is owed."""
+    value = entity(tracker, "amount")
+    if value is not None and parse_amount(value) is not None:
+        return value
+    share = relative_amount(value or "") or relative_amount(latest_text(tracker))
+    return _SHARE + share.value if share is not None else value
 
 
 def slot_amount(tracker: Tracker) -> Decimal | None:
@@ -67,21 +91,60 @@ class ActionStartPromise(Action):  # type: ignore[misc]
         if verified_account(tracker) is None:
             return verify_first("promise")
         return [
-            SlotSet(AMOUNT, entity(tracker, "amount")),
+            *leave_for_request(tracker, dispatcher, keep="promise_form"),
+            SlotSet(AMOUNT, spoken_amount(tracker)),
             SlotSet(DUE, entity(tracker, "date")),
             SlotSet(CONFIRMED, None),
+            *reset_guard(),
             FollowupAction("promise_form"),
         ]
 
 
-class ValidatePromiseForm(FormValidationAction):  # type: ignore[misc]
-    def name(self) -> str:
-        return "validate_promise_form"
+class ValidatePromiseForm(GuardedFormValidation):
+    form = "promise_form"
+
+    def answers_question(self, tracker: Tracker, slot: str | None) -> bool:
+        text = latest_text(tracker)
+        if slot == AMOUNT:
+            return spoken_amount(tracker) is not None or parse_amount(text) is not None
+        if slot == DUE:
+            today = runtime.current().now().date()
+            return entity(tracker, "date") is not None or parse_date(text, today) is not None
+        return False
+
+    async def likely_choices(self, tracker: Tracker, slot: str) -> list[Choice]:
+        if slot == CONFIRMED:
+            return list(YES_NO)
+        account = verified_account(tracker)
+        if account is None:
+            return []
+        view = await _balance(account)
+        if slot == AMOUNT:
+            owed = _owed(view)
+            past_due = resolve(Share.PAST_DUE, owed)
+            choices = [
+                value_choice(
+                    f"{replies.money(owed.collectible)} (all)",
+                    "amount",
+                    format_money(owed.collectible),
+                )
+            ]
+            if past_due < owed.collectible:
+                label = f"{replies.money(past_due)} (past due)"
+                choices.insert(0, value_choice(label, "amount", format_money(past_due)))
+            return choices
+        if slot == DUE:
+            latest = view.today + timedelta(days=runtime.current().policy.promise_max_days)
+            return [
+                value_choice("Today", "date", view.today.isoformat()),
+                value_choice(replies.day(latest), "date", latest.isoformat()),
+            ]
+        return []
 
     async def extract_ptp_amount(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        value = entity(tracker, "amount")
+        value = spoken_amount(tracker)
         if value is None and requested_slot(tracker) == AMOUNT:
             text = latest_text(tracker)
             value = text if parse_amount(text) is not None else None
@@ -96,10 +159,15 @@ class ValidatePromiseForm(FormValidationAction):  # type: ignore[misc]
             value = text if parse_date(text, runtime.current().now().date()) else None
         return {DUE: value} if value else {}
 
-    def validate_ptp_amount(
+    async def validate_ptp_amount(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        amount = parse_amount(str(value)) if value is not None else None
+        text = str(value) if value is not None else ""
+        account = verified_account(tracker)
+        if text.startswith(_SHARE) and account is not None:
+            share = Share(text.removeprefix(_SHARE))
+            return {AMOUNT: format_money(resolve(share, _owed(await _balance(account))))}
+        amount = parse_amount(text) if value is not None else None
         if amount is None:
             dispatcher.utter_message(text="Sorry, I didn't catch an amount.")
             return {AMOUNT: None}
@@ -146,27 +214,62 @@ class ValidatePromiseForm(FormValidationAction):  # type: ignore[misc]
         )
         if check.ok:
             return events
-        dispatcher.utter_message(text=replies.promise_problem(check))
         problems = set(check.problems)
         clear = [AMOUNT] if problems & _AMOUNT_PROBLEMS else []
         clear += [DUE] if problems & _DATE_PROBLEMS else []
-        return events + reset(*clear)
+        nearest = _nearest_choices(check, await _customer_today(tracker))
+        dispatcher.utter_message(
+            text=replies.promise_problem(check),
+            buttons=buttons([choice for _, _, choice in nearest]),
+        )
+        values = {slot: value for slot, value, _ in nearest if slot in clear}
+        return events + reset(*clear) + ([offer(tracker, **values)] if values else [])
 
 
-async def _customer_today(tracker: Tracker) -> date:
-    """Today in the customer's time zone (from their account), else on the server's clock."""
+def _nearest_choices(check: PromiseCheck, today: date) -> list[tuple[str, str, Choice]]:
+    """The nearest promise the rules allow, as (slot, value, button) for each broken rule."""
+    problems = set(check.problems)
+    found: list[tuple[str, str, Choice]] = []
+    if PromiseProblem.AMOUNT_OVER_BALANCE in problems:
+        most = format_money(check.max_amount)
+        found.append((AMOUNT, most, value_choice(replies.money(check.max_amount), "amount", most)))
+    if PromiseProblem.AMOUNT_BELOW_MINIMUM in problems:
+        least = format_money(check.min_amount)
+        label = f"{replies.money(check.min_amount)} (the minimum)"
+        found.append((AMOUNT, least, value_choice(label, "amount", least)))
+        found.append(("", "", PLAN_INSTEAD))
+    if PromiseProblem.DATE_TOO_FAR in problems:
+        latest = check.latest_date.isoformat()
+        found.append((DUE, latest, value_choice(replies.day(check.latest_date), "date", latest)))
+    if PromiseProblem.DATE_IN_PAST in problems:
+        found.append((DUE, today.isoformat(), value_choice("Today", "date", today.isoformat())))
+    return found
+
+
+def _owed(view: BalanceView) -> Owed:
+    """What relative amounts are taken of, on the verified account."""
+    minimum = minimum_promise(view.past_due, runtime.current().policy)
+    return Owed(collectible=view.collectible, past_due=view.past_due, minimum=minimum)
+
+
+async def _balance(account: str) -> BalanceView:
     rt = runtime.current()
-    account = verified_account(tracker)
-    if account is None:
-        return rt.now().date()
-    view = await runtime.call(
+    view: BalanceView = await runtime.call(
         rt.services.balances.balance_view,
         account,
         rt.now(),
         rt.policy,
         default_timezone=rt.settings.default_timezone,
     )
-    return view.today
+    return view
+
+
+async def _customer_today(tracker: Tracker) -> date:
+    """Today in the customer's time zone (from their account), else on the server's clock."""
+    account = verified_account(tracker)
+    if account is None:
+        return runtime.current().now().date()
+    return (await _balance(account)).today
 
 
 class ActionAskPtpConfirmed(Action):  # type: ignore[misc]
@@ -201,7 +304,7 @@ class ActionRecordPromise(Action):  # type: ignore[misc]
         amount, due = slot_amount(tracker), slot_date(tracker)
         if tracker.get_slot(CONFIRMED) is not True or amount is None or due is None:
             dispatcher.utter_message(text=replies.NOTHING_RECORDED)
-            return reset(*FORM_SLOTS)
+            return reset(*FORM_SLOTS) + reset_guard()
         rt = runtime.current()
         try:
             record = await runtime.call(
@@ -219,4 +322,4 @@ class ActionRecordPromise(Action):  # type: ignore[misc]
             dispatcher.utter_message(text=replies.RECORD_FAILED)
         else:
             dispatcher.utter_message(text=replies.promise_recorded(record))
-        return reset(*FORM_SLOTS)
+        return reset(*FORM_SLOTS) + reset_guard()

@@ -45,6 +45,21 @@ FALLBACK_ESCALATED = (
     "Sorry, I'm still not getting it. I've asked a person to help you. " + ONE_BUSINESS_DAY
 )
 FALLBACK_PENDING = "A person from our team will follow up with you soon. " + ONE_BUSINESS_DAY
+NOT_CAUGHT = "Sorry, I didn't catch that."
+STILL_NOT_CAUGHT = (
+    "Sorry, I still didn't catch that. Pick one of these, or answer in your own words:"
+)
+VENTING = (
+    "I'm sorry this has been frustrating, and thank you for telling me. I'm here to help "
+    "sort it out: I can tell you what's owed, take a promise to pay or set up a payment "
+    "plan. Reply AGENT to talk to a person, or STOP if you don't want these texts."
+)
+#: what the customer hears when a new request leaves a form, by form
+_FORM_TOPICS = {
+    "promise_form": "the promise to pay",
+    "plan_form": "the payment plan",
+    "dispute_form": "the dispute",
+}
 
 
 def money(amount: Decimal, currency: str = "USD") -> str:
@@ -91,7 +106,29 @@ def balance_summary(view: BalanceView) -> str:
         parts.append("Nothing is past due.")
     if view.disputed > 0:
         parts.append(f"{money(view.disputed, cur)} is on hold while a dispute is reviewed.")
-    return " ".join(parts)
+    return " ".join([*parts, *commitments(view)])
+
+
+def commitments(view: BalanceView) -> list[str]:
+    """The pending promise and the plan's next payments: what the customer agreed to."""
+    lines: list[str] = []
+    if view.promise is not None:
+        promised = f"{money(view.promise.amount, view.currency)} on {day(view.promise.due_date)}"
+        lines.append(f"You've promised to pay {promised}.")
+    if view.plan is not None and view.plan.remaining:
+        first, *rest = view.plan.remaining
+        when = f"{money(first.amount, view.currency)} on {day(first.due_date)}"
+        plan = (
+            "Your payment plan is waiting for a collector's approval; its"
+            if (view.plan.status == "pending_approval")
+            else "Your payment plan's"
+        )
+        text = f"{plan} next payment is {when}"
+        if rest:
+            count = "payment" if len(rest) == 1 else "payments"
+            text += f", then {len(rest)} more monthly {count}, the last on {day(rest[-1].due_date)}"
+        lines.append(text + ".")
+    return lines
 
 
 def invoice_line(invoice: InvoiceView, currency: str) -> str:
@@ -136,17 +173,31 @@ def promise_problem(check: PromiseCheck) -> str:
     if PromiseProblem.AMOUNT_NOT_POSITIVE in problems:
         parts.append("The amount needs to be more than $0.")
     if PromiseProblem.AMOUNT_OVER_BALANCE in problems:
-        parts.append(f"That's more than you owe: the most I can take is {money(check.max_amount)}.")
+        parts.append(
+            f"That's more than you owe: the most I can take is {money(check.max_amount)}. "
+            "Shall I use that?"
+        )
     if PromiseProblem.AMOUNT_BELOW_MINIMUM in problems:
         parts.append(
             f"The smallest promise I can take is {money(check.min_amount)}. If that's too much "
             'right now, say "payment plan" and I\'ll offer you monthly payments instead.'
         )
     if PromiseProblem.DATE_IN_PAST in problems:
-        parts.append(f"That date has already passed. Pick a date up to {day(check.latest_date)}.")
+        parts.append(
+            f"That date has already passed. Pick a date up to {day(check.latest_date)}, or today."
+        )
     if PromiseProblem.DATE_TOO_FAR in problems:
-        parts.append(f"The latest date I can take is {day(check.latest_date)}.")
+        parts.append(
+            f"The latest date I can take is {day(check.latest_date)}. "
+            "Shall I put it down for that day?"
+        )
     return " ".join(parts)
+
+
+def left_form(form: str) -> str:
+    """Said when a new request leaves a form: the customer's last request wins."""
+    topic = _FORM_TOPICS.get(form, "that")
+    return f"OK, let's leave {topic} for now."
 
 
 # --- plans -------------------------------------------------------------------------------

@@ -57,6 +57,10 @@ TARGET_ENTITY_F1 = 0.90
 #: used for error analysis while the data grew) and ``nlu_blind.yml`` (written from SPEC
 #: §5 alone by someone who never saw the training data; not used to tune anything)
 TEST_FILES = (ROOT / "tests" / "data" / "nlu_test.yml", ROOT / "tests" / "data" / "nlu_blind.yml")
+#: reported apart, with no floor: requests without any amount, date or number and venting,
+#: written blind (issue 13); it covers a few intents, so the figure is the macro-F1 over
+#: its own intents (a wrong guess still costs recall) and the share recognised
+ENTITY_FREE = ROOT / "tests" / "data" / "nlu_blind_entity_free.yml"
 
 
 @dataclass
@@ -156,6 +160,18 @@ async def evaluate(model: Path, files: list[Path], out: Path) -> dict[str, tuple
     return figures
 
 
+def entity_free_figures(intent_report: Path) -> tuple[float, float]:
+    """Macro-F1 over the intents the set holds, and the share of examples recognised."""
+    intents = json.loads(intent_report.read_text())
+    own = [
+        v
+        for k, v in intents.items()
+        if isinstance(v, dict) and v.get("support") and " avg" not in k
+    ]
+    macro = sum(v["f1-score"] for v in own) / len(own) if own else 0.0
+    return macro, float(intents.get("accuracy", 0.0))
+
+
 def report(intents: dict[str, Any], entities: EntityScores, out: Path) -> None:
     """Prints the figures and writes the entity details next to Rasa's reports."""
     print(f"intent macro-F1: {intents['macro avg']['f1-score']:.3f}")
@@ -205,7 +221,13 @@ def main() -> None:
     os.chdir(ROOT)  # config.yml names the spaCy pipeline by a path relative to the repo
     sys.path.insert(0, str(ROOT))  # custom components (arbot_nlu) as `rasa` finds them
     below = []
-    for name, (intent_f1, entity_f1) in asyncio.run(evaluate(model, files, out)).items():
+    run_free = args.nlu is None and ENTITY_FREE.is_file()
+    results = asyncio.run(evaluate(model, [*files, *([ENTITY_FREE] if run_free else [])], out))
+    for name, (intent_f1, entity_f1) in results.items():
+        if name == ENTITY_FREE.name:
+            own, accuracy = entity_free_figures(out / ENTITY_FREE.stem / "intent_report.json")
+            print(f"{name}: intent macro-F1 over its intents {own:.4f}, recognised {accuracy:.4f}")
+            continue
         figures = (
             ("intent macro-F1", intent_f1, TARGET_INTENT_F1, args.min_intent_f1),
             ("entity F1", entity_f1, TARGET_ENTITY_F1, args.min_entity_f1),

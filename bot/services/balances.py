@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot.policy.balances import summarize
 from bot.policy.rules import Policy
-from bot.repositories import invoices
+from bot.repositories import invoices, plans, promises
 from bot.services.customers import customer_today, open_items, require_account
 
 
@@ -23,6 +23,22 @@ class InvoiceView:
     due_date: date
     open_amount: Decimal
     disputed: bool
+
+
+@dataclass(frozen=True)
+class Commitment:
+    """A payment the customer agreed to: a pending promise or a plan's installment."""
+
+    due_date: date
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class PlanView:
+    """The account's current plan: its status and the installments still to pay."""
+
+    status: str  # active | pending_approval
+    remaining: tuple[Commitment, ...]
 
 
 @dataclass(frozen=True)
@@ -40,6 +56,8 @@ class BalanceView:
     oldest_days_late: int | None
     invoices: tuple[InvoiceView, ...]
     today: date
+    promise: Commitment | None = None
+    plan: PlanView | None = None
 
 
 def balance_view(
@@ -61,6 +79,7 @@ def balance_view(
         today = customer_today(account, now, default_timezone)
         items = open_items(session, account)
         currency = invoices.currency_of(session, account.id)
+        promise, plan = _commitments(session, account.id)
     summary = summarize(items, today)
     oldest = summary.oldest_past_due
     return BalanceView(
@@ -77,4 +96,21 @@ def balance_view(
             InvoiceView(i.invoice_number, i.due_date, i.open_amount, i.disputed) for i in items
         ),
         today=today,
+        promise=promise,
+        plan=plan,
     )
+
+
+def _commitments(session: Session, account_id: int) -> tuple[Commitment | None, PlanView | None]:
+    """What the customer already agreed to: so "when is the first payment?" has an answer."""
+    pending = promises.pending(session, account_id)
+    current = plans.current(session, account_id)
+    promise = None if pending is None else Commitment(pending.due_date, pending.amount)
+    if current is None:
+        return promise, None
+    remaining = tuple(
+        Commitment(i.due_date, i.amount)
+        for i in sorted(current.installments, key=lambda i: i.sequence)
+        if i.status == "scheduled"
+    )
+    return promise, PlanView(current.status, remaining)

@@ -12,7 +12,7 @@ import contextlib
 import copy
 import json
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,7 @@ from bot.clock import FixedClock
 from bot.settings import Settings
 from tests.actions.fakes import FakeServices
 
+GUARD_SLOTS = frozenset({"form_offer", "form_misses"})
 NOW = datetime(2026, 11, 25, 15, 0, tzinfo=timezone.utc)
 SENDER = "sms:+16175550101"
 TRACKERS = json.loads((Path(__file__).parent / "fixtures" / "trackers.json").read_text())
@@ -54,6 +55,8 @@ class Outcome:
 
     messages: list[str]
     events: list[dict[str, Any]]
+    buttons: list[dict[str, str]] = field(default_factory=list)
+    responses: list[str] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -62,6 +65,15 @@ class Outcome:
     def slots(self) -> dict[str, Any]:
         """The slots the events set, the last value winning."""
         return {e["name"]: e["value"] for e in self.events if e["event"] == "slot"}
+
+    @property
+    def flow_events(self) -> list[dict[str, Any]]:
+        """The events without the forms' bookkeeping (offers and misses, actions/forms.py)."""
+        return [e for e in self.events if e.get("name") not in GUARD_SLOTS]
+
+    def flow_slots(self) -> dict[str, Any]:
+        """:meth:`slots` without the forms' bookkeeping."""
+        return {k: v for k, v in self.slots().items() if k not in GUARD_SLOTS}
 
 
 def tracker(
@@ -105,7 +117,13 @@ def run(action: Action, given: Tracker) -> Outcome:
     """Runs an action the way the action server does and collects what it returns."""
     dispatcher = CollectingDispatcher()
     events = asyncio.run(action.run(dispatcher, given, DOMAIN))
-    return Outcome([m["text"] for m in dispatcher.messages], events)
+    said = dispatcher.messages
+    return Outcome(
+        [m["text"] for m in said if m.get("text")],
+        events,
+        [b for m in said for b in m.get("buttons") or []],
+        [m["response"] for m in said if m.get("response")],
+    )
 
 
 @contextlib.contextmanager

@@ -44,6 +44,18 @@ INVOICES = (
 
 
 @dataclass(frozen=True)
+class Commitment:
+    due_date: date
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class PlanView:
+    status: str
+    remaining: tuple[Commitment, ...]
+
+
+@dataclass(frozen=True)
 class Balance:
     account_number: str = "A-1003"
     currency: str = "USD"
@@ -56,6 +68,8 @@ class Balance:
     oldest_days_late: int | None = 56
     invoices: tuple[Invoice, ...] = INVOICES
     today: date = TODAY
+    promise: Commitment | None = None
+    plan: PlanView | None = None
 
 
 @dataclass(frozen=True)

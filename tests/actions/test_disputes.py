@@ -62,7 +62,7 @@ def test_start_keeps_the_invoice_and_a_clear_reason() -> None:
         ),
     )
 
-    assert outcome.events == [
+    assert outcome.flow_events == [
         SlotSet("dispute_invoice", "INV-1003-02"),
         SlotSet("dispute_reason", "not_received"),
         SlotSet("dispute_description", None),
@@ -76,7 +76,7 @@ def test_invoice_is_matched_to_its_number_on_the_account(typed: str) -> None:
         ValidateDisputeForm(), tracker(text=typed, form=FORM, requested="dispute_invoice")
     )
 
-    assert outcome.slots() == {"dispute_invoice": "INV-1003-02"}
+    assert outcome.flow_slots() == {"dispute_invoice": "INV-1003-02"}
 
 
 def test_all_invoices() -> None:
@@ -84,7 +84,7 @@ def test_all_invoices() -> None:
         ValidateDisputeForm(), tracker(text="all of them", form=FORM, requested="dispute_invoice")
     )
 
-    assert outcome.slots() == {"dispute_invoice": "all"}
+    assert outcome.flow_slots() == {"dispute_invoice": "all"}
 
 
 def test_unknown_invoice_lists_the_open_ones() -> None:
@@ -98,7 +98,7 @@ def test_unknown_invoice_lists_the_open_ones() -> None:
         ),
     )
 
-    assert outcome.slots() == {"dispute_invoice": None}
+    assert outcome.flow_slots() == {"dispute_invoice": None}
     assert outcome.messages == [
         "I can't find invoice INV-9999 on your account. Your open invoices are INV-1003-01, "
         "INV-1003-02 and INV-1003-03. Which one is it? Or reply ALL."
@@ -125,7 +125,7 @@ def test_already_disputed_invoice_ends_the_form() -> None:
 def test_reason_button() -> None:
     outcome = run(ValidateDisputeForm(), tracker(text="3", form=FORM, requested="dispute_reason"))
 
-    assert outcome.slots() == {"dispute_reason": "damaged"}
+    assert outcome.flow_slots() == {"dispute_reason": "damaged"}
 
 
 def test_reason_not_understood_asks_for_a_number() -> None:
@@ -136,7 +136,7 @@ def test_reason_not_understood_asks_for_a_number() -> None:
         ),
     )
 
-    assert outcome.slots() == {"dispute_reason": None}
+    assert outcome.flow_slots() == {"dispute_reason": None}
     assert outcome.messages == ["Please reply with a number from 1 to 6."]
 
 
@@ -146,7 +146,7 @@ def test_description_is_the_reply() -> None:
         tracker(text="  the pallets arrived crushed ", form=FORM, requested="dispute_description"),
     )
 
-    assert outcome.slots() == {"dispute_description": "the pallets arrived crushed"}
+    assert outcome.flow_slots() == {"dispute_description": "the pallets arrived crushed"}
 
 
 def test_a_question_at_the_description_step_is_not_taken_as_the_description() -> None:
@@ -176,7 +176,7 @@ def test_dispute_is_opened_and_the_reference_given(services: FakeServices) -> No
         "Thanks. I've opened dispute D-12 (INV-1003-02). We've put that invoice on hold, so "
         "you won't get reminders about it while a collector reviews your dispute."
     ]
-    assert outcome.events == RESET
+    assert outcome.flow_events == RESET
 
 
 def test_dispute_of_all_invoices_opens_one_per_invoice(services: FakeServices) -> None:
@@ -193,4 +193,4 @@ def test_form_ended_early_records_nothing(services: FakeServices) -> None:
 
     assert services.calls.made == []
     assert outcome.messages == []
-    assert outcome.events == RESET
+    assert outcome.flow_events == RESET

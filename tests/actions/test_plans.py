@@ -72,7 +72,7 @@ def test_start_checks_a_plan_is_possible_and_keeps_the_months_asked(
     )
 
     assert services.calls.names == ["plan_offer"]
-    assert outcome.events == [
+    assert outcome.flow_events == [
         SlotSet("plan_request", "months:6"),
         SlotSet("plan_offer", None),
         SlotSet("plan_confirmed", None),
@@ -89,7 +89,7 @@ def test_small_balance_gets_no_plan_form(services: FakeServices) -> None:
         "A payment plan needs a balance of at least $100.00, so I can't set one up for this "
         "account. You can promise a payment instead, for example: $50 on Friday."
     ]
-    assert outcome.events == RESET
+    assert outcome.flow_events == RESET
 
 
 def test_months_become_an_offer(services: FakeServices) -> None:
@@ -126,7 +126,7 @@ def test_unreadable_request_is_asked_again(services: FakeServices) -> None:
         ),
     )
 
-    assert outcome.slots() == {"plan_request": None, "plan_offer": None}
+    assert outcome.flow_slots() == {"plan_request": None, "plan_offer": None}
     assert services.calls.made == []
 
 
@@ -140,7 +140,11 @@ def test_plan_not_available_ends_the_form(services: FakeServices) -> None:
         ),
     )
 
-    assert outcome.slots() == {"plan_request": None, "plan_offer": None, "requested_slot": None}
+    assert outcome.flow_slots() == {
+        "plan_request": None,
+        "plan_offer": None,
+        "requested_slot": None,
+    }
     assert "at least $100.00" in outcome.text
 
 
@@ -197,7 +201,7 @@ def test_accepted_plan_is_recorded(services: FakeServices) -> None:
     assert outcome.messages == [
         "Done, your payment plan is set up. The first payment of $125.00 is due Wednesday, Nov 25."
     ]
-    assert outcome.events == RESET
+    assert outcome.flow_events == RESET
 
 
 def test_plan_needing_approval_is_recorded_as_a_request(services: FakeServices) -> None:
@@ -225,7 +229,7 @@ def test_declined_plan_is_not_recorded(services: FakeServices) -> None:
 
     assert services.calls.of("record_plan") == []
     assert outcome.messages[0].startswith("OK, no plan was set up.")
-    assert outcome.events == RESET
+    assert outcome.flow_events == RESET
 
 
 def test_form_ended_without_an_offer_records_and_says_nothing(services: FakeServices) -> None:
@@ -233,7 +237,7 @@ def test_form_ended_without_an_offer_records_and_says_nothing(services: FakeServ
 
     assert services.calls.made == []
     assert outcome.messages == []
-    assert outcome.events == RESET
+    assert outcome.flow_events == RESET
 
 
 def test_a_refused_counteroffer_asks_for_another_proposal() -> None:
@@ -251,7 +255,11 @@ def test_a_refused_counteroffer_asks_for_another_proposal() -> None:
         ),
     )
 
-    assert outcome.slots() == {"plan_request": None, "plan_offer": None, "plan_confirmed": None}
+    assert outcome.flow_slots() == {
+        "plan_request": None,
+        "plan_offer": None,
+        "plan_confirmed": None,
+    }
     assert outcome.messages == ["OK, let's find a plan that works for you instead."]
 
 

@@ -34,7 +34,7 @@ def test_start_keeps_amount_and_date_of_the_request() -> None:
         ),
     )
 
-    assert outcome.events == [
+    assert outcome.flow_events == [
         SlotSet("ptp_amount", "300 bucks"),
         SlotSet("ptp_date", "friday"),
         SlotSet("ptp_confirmed", None),
@@ -52,7 +52,7 @@ def test_prefilled_amount_and_date_are_normalised_and_checked(services: FakeServ
         ),
     )
 
-    assert outcome.slots() == {"ptp_amount": "300.00", "ptp_date": "2026-11-27"}
+    assert outcome.flow_slots() == {"ptp_amount": "300.00", "ptp_date": "2026-11-27"}
     assert outcome.messages == []
     assert services.calls.of("check_promise") == [
         (("A-1003", Decimal("300.00"), date(2026, 11, 27)), {})
@@ -68,13 +68,13 @@ def test_date_is_read_in_the_customers_time_zone(services: FakeServices) -> None
 def test_bare_amount_reply_is_taken_when_asked_for() -> None:
     outcome = run(ValidatePromiseForm(), _answer("twelve fifty", "ptp_amount"))
 
-    assert outcome.slots() == {"ptp_amount": "1250.00"}
+    assert outcome.flow_slots() == {"ptp_amount": "1250.00"}
 
 
 def test_unreadable_date_is_asked_again() -> None:
     outcome = run(ValidatePromiseForm(), _answer("payday", "ptp_date", entities={"date": "payday"}))
 
-    assert outcome.slots() == {"ptp_date": None}
+    assert outcome.flow_slots() == {"ptp_date": None}
     assert outcome.messages == ["Sorry, I didn't catch a date."]
 
 
@@ -102,7 +102,9 @@ def test_amount_over_balance_quotes_the_most_allowed() -> None:
         ),
     )
 
-    assert outcome.messages == ["That's more than you owe: the most I can take is $1,250.00."]
+    assert outcome.messages == [
+        "That's more than you owe: the most I can take is $1,250.00. Shall I use that?"
+    ]
     assert outcome.slots()["ptp_amount"] is None
 
 
@@ -112,8 +114,10 @@ def test_date_too_far_quotes_the_latest_date_and_keeps_the_amount() -> None:
         _answer("dec 20", "ptp_date", entities={"date": "dec 20"}, slots={"ptp_amount": "300.00"}),
     )
 
-    assert outcome.messages == ["The latest date I can take is Wednesday, Dec 9."]
-    assert outcome.slots() == {"ptp_date": None}
+    assert outcome.messages == [
+        "The latest date I can take is Wednesday, Dec 9. Shall I put it down for that day?"
+    ]
+    assert outcome.flow_slots() == {"ptp_date": None}
 
 
 def test_past_date_is_refused() -> None:
@@ -122,8 +126,10 @@ def test_past_date_is_refused() -> None:
         _answer("nov 20", "ptp_date", entities={"date": "nov 20"}, slots={"ptp_amount": "300.00"}),
     )
 
-    assert outcome.messages == ["That date has already passed. Pick a date up to Wednesday, Dec 9."]
-    assert outcome.slots() == {"ptp_date": None}
+    assert outcome.messages == [
+        "That date has already passed. Pick a date up to Wednesday, Dec 9, or today."
+    ]
+    assert outcome.flow_slots() == {"ptp_date": None}
 
 
 def test_confirmation_answer_is_not_checked_again(services: FakeServices) -> None:
@@ -137,7 +143,7 @@ def test_confirmation_answer_is_not_checked_again(services: FakeServices) -> Non
         ),
     )
 
-    assert outcome.slots() == {"ptp_confirmed": True}
+    assert outcome.flow_slots() == {"ptp_confirmed": True}
     assert services.calls.made == []
 
 
@@ -149,7 +155,7 @@ def test_read_back_names_amount_weekday_and_date() -> None:
     assert outcome.messages == [
         "You'll pay $300.00 on Friday, Dec 4. Reply YES to confirm or NO to change it."
     ]
-    assert outcome.events == []
+    assert outcome.flow_events == []
 
 
 def test_confirmed_promise_is_recorded_and_the_form_reset(services: FakeServices) -> None:
@@ -168,7 +174,7 @@ def test_confirmed_promise_is_recorded_and_the_form_reset(services: FakeServices
     assert outcome.messages == [
         "Thank you. Your promise to pay $1,250.00 on Friday, Dec 4 is recorded."
     ]
-    assert outcome.events == RESET
+    assert outcome.flow_events == RESET
 
 
 def test_replacing_promise_says_so(services: FakeServices) -> None:
@@ -194,7 +200,7 @@ def test_denied_promise_is_not_recorded(services: FakeServices) -> None:
 
     assert services.calls.of("record_promise") == []
     assert outcome.messages[0].startswith("OK, I haven't recorded anything.")
-    assert outcome.events == RESET
+    assert outcome.flow_events == RESET
 
 
 def test_unanswered_confirmation_records_nothing(services: FakeServices) -> None:

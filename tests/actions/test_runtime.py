@@ -18,6 +18,8 @@ from actions.sender import Sender, parse_sender
 
 ACTION_NAMES = {
     "action_greet",
+    "action_goodbye",
+    "action_out_of_scope",
     "action_check_balance",
     "action_start_promise",
     "action_ask_ptp_confirmed",

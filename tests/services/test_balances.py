@@ -11,7 +11,9 @@ from sqlalchemy.orm import Session
 from bot.db.models import Dispute
 from bot.errors import NotFound
 from bot.policy.rules import DEFAULT_POLICY
-from bot.services.balances import balance_view
+from bot.services.balances import Commitment, balance_view
+from bot.services.plans import plan_offer, record_plan
+from bot.services.promises import record_promise
 from tests.services.conftest import NOW, TODAY, Seeded
 
 
@@ -60,3 +62,27 @@ def test_today_is_the_customers_day_in_their_zone(session: Session, seeded: Seed
 def test_an_unknown_account_is_not_found(session: Session, seeded: Seeded) -> None:
     with pytest.raises(NotFound, match="A-404"):
         balance_view(session, "A-404", NOW, DEFAULT_POLICY)
+
+
+def test_the_pending_promise_and_the_plans_next_payments_come_with_the_balance(
+    session: Session, seeded: Seeded
+) -> None:
+    record_promise(
+        session, "A-7", Decimal("300.00"), TODAY, channel="sms", now=NOW, policy=DEFAULT_POLICY
+    )
+    offer = plan_offer(session, "A-7", NOW, DEFAULT_POLICY, months=3)
+    record_plan(session, "A-7", offer, channel="sms", now=NOW, policy=DEFAULT_POLICY)
+
+    view = balance_view(session, "A-7", NOW, DEFAULT_POLICY)
+
+    assert view.promise == Commitment(TODAY, Decimal("300.00"))
+    assert view.plan is not None
+    assert view.plan.status == "active"
+    assert view.plan.remaining == tuple(
+        Commitment(item.due_date, item.amount) for item in offer.installments
+    )
+
+
+def test_no_promise_and_no_plan_is_said_as_none(session: Session, seeded: Seeded) -> None:
+    view = balance_view(session, "A-7", NOW, DEFAULT_POLICY)
+    assert (view.promise, view.plan) == (None, None)

@@ -1,0 +1,23 @@
+"""Complaints and venting: "this is ridiculous", "stop harassing me", "you people keep texting".
+
+A customer who vents is not asking for anything the intents name, and must never be read as
+a request to be texted again. The bot answers with empathy and the ways out (a person, STOP)
+instead of "I can't help with that". Pure: text in, a yes or no out.
+"""
+
+from __future__ import annotations
+
+import re
+
+_VENTING = re.compile(
+    r"\b(?:ridiculous|absurd|outrageous|unbelievable|insane|crazy|joke|pathetic|disgusting|"
+    r"unacceptable|harass\w*|annoy\w*|sick (?:and tired )?of|tired of|fed up|frustrat\w*|"
+    r"angry|pissed|furious|upset|rude|scam\w*|leave me alone|bother\w* me|pester\w*|"
+    r"keep (?:texting|messaging|calling|bugging|sending)|wtf|stupid|useless|terrible|"
+    r"awful|worst|hate)\b|!{2,}"
+)
+
+
+def is_complaint(text: str) -> bool:
+    """Whether ``text`` vents frustration (a complaint rather than a request)."""
+    return bool(_VENTING.search(text.lower().replace("’", "'")))
