@@ -33,6 +33,17 @@ def find_invoice(view: BalanceView, given: str) -> InvoiceView | None:
     return next((item for item in view.invoices if invoice_key(item.invoice_number) == key), None)
 
 
+def invoice_in_text(view: BalanceView, text: str) -> InvoiceView | None:
+    """The open invoice a sentence names somewhere ("T46-A, half the tiles were cracked",
+    "it's inv 55210"): a word, or two words together, that match one invoice's number."""
+    words = [w.strip(",.;:!?()'\"") for w in text.split()]
+    candidates = [*words, *(a + b for a, b in zip(words, words[1:], strict=False))]
+    for candidate in candidates:
+        if any(ch.isdigit() for ch in candidate) and (found := find_invoice(view, candidate)):
+            return found
+    return None
+
+
 class ActionCheckBalance(Action):  # type: ignore[misc]
     def name(self) -> str:
         return "action_check_balance"

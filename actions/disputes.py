@@ -17,7 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import replies, runtime
-from actions.balance import find_invoice
+from actions.balance import find_invoice, invoice_in_text
 from actions.forms import (
     Choice,
     GuardedFormValidation,
@@ -26,6 +26,7 @@ from actions.forms import (
     value_choice,
 )
 from actions.gate import verified_account, verify_first
+from actions.ports import BalanceView
 from actions.sender import parse_sender
 from actions.slots import (
     Event,
@@ -56,7 +57,7 @@ _REASON_WORDS = (
         r"never (?:got|received|arrived|came|delivered)|not (?:received|delivered)|"
         r"didn'?t (?:get|receive|arrive)|missing|no delivery",
     ),
-    ("damaged", r"damaged|broken|defective|faulty|doesn'?t work|smashed"),
+    ("damaged", r"damaged|broken|defective|faulty|doesn'?t work|smashed|cracked|dented|torn|leak"),
     (
         "wrong_amount",
         r"wrong amount|overcharg|too (?:much|high)|amount is wrong|incorrect|"
@@ -66,6 +67,8 @@ _REASON_WORDS = (
 )
 _ALL_WORDS = re.compile(r"\b(all|everything|every invoice|whole (?:account|balance|thing)|both)\b")
 _MAX_DESCRIPTION = 1000
+#: an answer to "which invoice?" this long also describes the problem
+_DESCRIBED_WORDS = 5
 
 
 def dispute_reason(text: str) -> str | None:
@@ -94,11 +97,20 @@ class ActionStartDispute(Action):  # type: ignore[misc]
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[Event]:
-        if verified_account(tracker) is None:
+        account = verified_account(tracker)
+        if account is None:
             return verify_first("dispute")
+        named = entity(tracker, "invoice_number")
+        if named is None:  # named in passing, or the only invoice there is to dispute
+            view = await _balance(account)
+            found = invoice_in_text(view, latest_text(tracker))
+            undisputed = [i for i in view.invoices if not i.disputed]
+            named = found.invoice_number if found else None
+            if named is None and len(undisputed) == 1:
+                named = undisputed[0].invoice_number
         return [
             *leave_for_request(tracker, dispatcher, keep="dispute_form"),
-            SlotSet(INVOICE, entity(tracker, "invoice_number")),
+            SlotSet(INVOICE, named),
             SlotSet(REASON, dispute_reason(latest_text(tracker))),
             SlotSet(DESCRIPTION, None),
             *reset_guard(),
@@ -125,14 +137,7 @@ class ValidateDisputeForm(GuardedFormValidation):
         account = verified_account(tracker)
         if slot != INVOICE or account is None:
             return []
-        rt = runtime.current()
-        view = await runtime.call(
-            rt.services.balances.balance_view,
-            account,
-            rt.now(),
-            rt.policy,
-            default_timezone=rt.settings.default_timezone,
-        )
+        view = await _balance(account)
         open_ones = [i.invoice_number for i in view.invoices if not i.disputed]
         choices = [value_choice(n, "invoice_number", n) for n in open_ones[:_MAX_INVOICE_CHOICES]]
         return [*choices, value_choice("All of them", "invoice_number", ALL)]
@@ -174,15 +179,8 @@ class ValidateDisputeForm(GuardedFormValidation):
         account = verified_account(tracker)
         if not given or account is None:
             return {INVOICE: None}
-        rt = runtime.current()
-        view = await runtime.call(
-            rt.services.balances.balance_view,
-            account,
-            rt.now(),
-            rt.policy,
-            default_timezone=rt.settings.default_timezone,
-        )
-        invoice = find_invoice(view, given)
+        view = await _balance(account)
+        invoice = find_invoice(view, given) or invoice_in_text(view, given)
         if invoice is None:
             dispatcher.utter_message(text=replies.unknown_invoice(given, view, ask_which=True))
             return {INVOICE: None}
@@ -192,7 +190,7 @@ class ValidateDisputeForm(GuardedFormValidation):
                 "collector reviews it."
             )
             return {INVOICE: None, REASON: None, DESCRIPTION: None, "requested_slot": None}
-        return {INVOICE: invoice.invoice_number}
+        return {INVOICE: invoice.invoice_number, **_said_with_the_invoice(tracker, given)}
 
     def validate_dispute_reason(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -207,6 +205,30 @@ class ValidateDisputeForm(GuardedFormValidation):
     ) -> dict[str, Any]:
         text = str(value or "").strip()[:_MAX_DESCRIPTION]
         return {DESCRIPTION: text or None}
+
+
+def _said_with_the_invoice(tracker: Tracker, reply: str) -> dict[str, Any]:
+    """The reason and description a reply gives along with the invoice number ("T46-A, half
+    the tiles were cracked"), so they are not asked for again."""
+    found: dict[str, Any] = {}
+    reason = dispute_reason(reply)
+    if reason is not None and text_slot(tracker, REASON) is None:
+        found[REASON] = reason
+    if len(reply.split()) >= _DESCRIBED_WORDS and text_slot(tracker, DESCRIPTION) is None:
+        found[DESCRIPTION] = reply.strip()[:_MAX_DESCRIPTION]
+    return found
+
+
+async def _balance(account: str) -> BalanceView:
+    rt = runtime.current()
+    view: BalanceView = await runtime.call(
+        rt.services.balances.balance_view,
+        account,
+        rt.now(),
+        rt.policy,
+        default_timezone=rt.settings.default_timezone,
+    )
+    return view
 
 
 class ActionRecordDispute(Action):  # type: ignore[misc]

@@ -46,11 +46,11 @@ FORM_SLOTS = {
     "dispute_form": ("dispute_invoice", "dispute_reason", "dispute_description"),
 }
 _PICK = re.compile(
-    r"^(?:ok(?:ay)?|k|yes|yeah|yep|yup|ya|sure|fine|alright|all right|that one|that|"
-    r"that works|that'?s fine|that'?s ok(?:ay)?|do that|use that|go ahead|sounds good|"
-    r"perfect|great|please|yes please|ok then|okay then|that day|that date|that amount|"
-    r"the first one|first one|1st one)[.!]*(?: then| please| thanks| thank you)?[.!]*$"
+    r"\b(?:ok(?:ay)?|k|yes|yeah|yep|yup|ya|sure|fine|alright|all right|that one|that works|"
+    r"that'?s fine|do that|use that|go ahead|sounds good|perfect|that day|that date|"
+    r"that amount|first one|1st one|whatever)\b"
 )
+_REFUSAL = re.compile(r"\b(?:no|nope|nah|not|don'?t|dont|never|can'?t|cannot|won'?t)\b")
 _NOT_STEPS = {"action_extract_slots", "action_session_start"}
 
 
@@ -114,8 +114,10 @@ def offer(tracker: Tracker, **values: str) -> Event:
 def picks_offer(tracker: Tracker) -> bool:
     """Whether the latest message accepts what was offered ("yes", "ok", "that one")."""
     intent = (tracker.latest_message or {}).get("intent") or {}
-    text = " ".join(latest_text(tracker).lower().split())
-    return intent.get("name") == "affirm" or bool(_PICK.match(text))
+    text = " ".join(latest_text(tracker).lower().replace("’", "'").split())
+    if intent.get("name") == "affirm":
+        return True
+    return bool(_PICK.search(text)) and not _REFUSAL.search(text)
 
 
 def leave_for_request(

@@ -60,3 +60,16 @@ class ActionOutOfScope(Action):  # type: ignore[misc]
         else:
             dispatcher.utter_message(response="utter_default")
         return []
+
+
+class ActionAskWho(Action):  # type: ignore[misc]
+    """Who is writing and why, with the company's name ("who is this?", "is this a scam?")."""
+
+    def name(self) -> str:
+        return "action_ask_who"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[Event]:
+        dispatcher.utter_message(text=replies.who_we_are(runtime.current().settings.company_name))
+        return []

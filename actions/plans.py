@@ -22,11 +22,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import replies, runtime
+from actions.forms import OFFER as FORM_OFFER
 from actions.forms import (
     YES_NO,
     Choice,
     GuardedFormValidation,
     leave_for_request,
+    offered,
     reset_guard,
     value_choice,
 )
@@ -238,9 +240,11 @@ class ValidatePlanForm(GuardedFormValidation):
             value = {"true": True, "false": False}.get(value.strip().lower())
         offer = offer_from_json(text_slot(tracker, OFFER))
         if value is False and offer is not None and offer.counteroffer:
-            # a refused counteroffer: ask for another proposal rather than give up
+            # a refused counteroffer: ask for another proposal rather than give up; it stays
+            # on offer, so a "fine" or "yes" after all takes it
             dispatcher.utter_message(text=replies.COUNTEROFFER_REFUSED)
-            return {REQUEST: None, OFFER: None, CONFIRMED: None}
+            kept = offered(tracker) | {REQUEST: f"months:{offer.months}"}
+            return {REQUEST: None, OFFER: None, CONFIRMED: None, FORM_OFFER: json.dumps(kept)}
         return {CONFIRMED: value if isinstance(value, bool) else None}
 
 

@@ -13,7 +13,7 @@ from rasa_sdk.types import DomainDict
 from actions import replies, runtime
 from actions.sender import parse_sender
 from actions.slots import Event, latest_text, leave_form, text_slot
-from bot.policy.complaints import is_complaint
+from bot.policy.complaints import is_complaint, refuses_contact
 
 OPTED_OUT = (
     "You won't get automated messages from us here anymore. Reply START to turn them back on."
@@ -52,9 +52,12 @@ class ActionOptIn(Action):  # type: ignore[misc]
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[Event]:
-        if is_complaint(latest_text(tracker)):
-            # "you people keep texting me" is never consent to be texted again
-            dispatcher.utter_message(text=replies.VENTING)
+        text = latest_text(tracker)
+        if is_complaint(text) or refuses_contact(text):
+            # "you people keep texting me", "don't you dare start texting me again": never
+            # consent to be texted again
+            said = replies.VENTING if is_complaint(text) else replies.NOT_RESUBSCRIBED
+            dispatcher.utter_message(text=said)
             return []
         sender = parse_sender(tracker.sender_id)
         rt = runtime.current()

@@ -46,6 +46,9 @@ FALLBACK_ESCALATED = (
 )
 FALLBACK_PENDING = "A person from our team will follow up with you soon. " + ONE_BUSINESS_DAY
 NOT_CAUGHT = "Sorry, I didn't catch that."
+NOT_RESUBSCRIBED = (
+    "I haven't changed anything. To get our messages again, reply START; to stop them, reply STOP."
+)
 STILL_NOT_CAUGHT = (
     "Sorry, I still didn't catch that. Pick one of these, or answer in your own words:"
 )
@@ -60,6 +63,17 @@ _FORM_TOPICS = {
     "plan_form": "the payment plan",
     "dispute_form": "the dispute",
 }
+
+
+def who_we_are(company_name: str) -> str:
+    """Who is writing and why, naming the company (the answer to "who is this?")."""
+    company = company_name.rstrip(".")
+    return (
+        f"This is the automated assistant of {company}'s accounts team, writing about your "
+        f"account with {company}. To protect your privacy I only share details after you "
+        "verify the account. If you're unsure, call the number printed on your invoice, or "
+        "reply AGENT for a person."
+    )
 
 
 def money(amount: Decimal, currency: str = "USD") -> str:
@@ -126,7 +140,10 @@ def commitments(view: BalanceView) -> list[str]:
         text = f"{plan} next payment is {when}"
         if rest:
             count = "payment" if len(rest) == 1 else "payments"
-            text += f", then {len(rest)} more monthly {count}, the last on {day(rest[-1].due_date)}"
+            amounts = {item.amount for item in rest}
+            each = f" of {money(rest[0].amount, view.currency)}" if len(amounts) == 1 else ""
+            text += f", then {len(rest)} more monthly {count}{each}"
+            text += f", the last on {day(rest[-1].due_date)}"
         lines.append(text + ".")
     return lines
 
@@ -297,6 +314,12 @@ def dispute_opened(records: Sequence[DisputeRecord]) -> str:
 def claim_reply(result: ClaimResult) -> str:
     """A payment was found, or the claim became an ``already_paid`` dispute."""
     if result.matched_payment_id is not None:
+        paid, when = result.matched_amount, result.matched_date
+        if paid is not None and when is not None:
+            return (
+                f"Thanks, we found your payment of {money(paid)} received {short_day(when)}; "
+                "it's applied to your account."
+            )
         return "Thanks, we found your payment and it's applied to your account."
     if result.dispute is not None:
         invoice = result.dispute.invoice_number

@@ -21,3 +21,14 @@ _VENTING = re.compile(
 def is_complaint(text: str) -> bool:
     """Whether ``text`` vents frustration (a complaint rather than a request)."""
     return bool(_VENTING.search(text.lower().replace("’", "'")))
+
+
+_REFUSING = re.compile(
+    r"\b(?:don'?t|dont|do not|never|stop|quit|no more|not|unsubscribe|opt out)\b"
+)
+
+
+def refuses_contact(text: str) -> bool:
+    """Whether ``text`` says no to being contacted ("and don't you dare start texting me
+    again"): such a message is never taken as consent, whatever NLU reads it as."""
+    return bool(_REFUSING.search(text.lower().replace("’", "'")))

@@ -84,8 +84,9 @@ def classify_turn(
     """
     if intent is None or confidence < CONFIDENT or intent in OWN_INTENTS.get(form, ()):
         return Turn.ANSWER
-    if intent == "deny":
-        return Turn.ANSWER if requested_slot in NO_IS_AN_ANSWER else Turn.CANCEL
+    if intent == "deny":  # "no we never received it" answers the reason question
+        answers = answers_question or requested_slot in NO_IS_AN_ANSWER
+        return Turn.ANSWER if answers else Turn.CANCEL
     if intent in _ALWAYS_SWITCH:
         return Turn.SWITCH
     if answers_question:

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -41,6 +42,8 @@ class ClaimResult:
 
     matched_payment_id: int | None
     dispute: DisputeRecord | None
+    matched_amount: Decimal | None = None
+    matched_date: date | None = None
 
 
 def open_dispute(
@@ -108,13 +111,13 @@ def claim_paid(
             invoice = _invoice(session, account, invoice_number)
             payment = disputes.payment_applied_to(session, invoice.id)
             if payment is not None and invoice.open_amount <= 0:
-                return ClaimResult(payment.id, None)
+                return ClaimResult(payment.id, None, payment.amount, payment.received_date)
             target: str | None = invoice.invoice_number
         else:
             since = customer_today(account, now) - timedelta(days=policy.claim_match_days)
             payment = disputes.payment_received_since(session, account.id, since)
             if payment is not None:
-                return ClaimResult(payment.id, None)
+                return ClaimResult(payment.id, None, payment.amount, payment.received_date)
             oldest = _oldest_undisputed(session, account)
             target = None if oldest is None else oldest.invoice_number
         if target is None:

@@ -98,6 +98,8 @@ class Dispute:
 class Claim:
     matched_payment_id: int | None
     dispute: Dispute | None
+    matched_amount: Decimal | None = None
+    matched_date: date | None = None
 
 
 @dataclass(frozen=True)

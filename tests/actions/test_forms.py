@@ -153,7 +153,13 @@ def test_a_date_too_far_offers_the_latest_date() -> None:
 
 @pytest.mark.parametrize(
     ("text", "intent"),
-    [("yes", "affirm"), ("ok", "inform"), ("that one", "out_of_scope"), ("ok then", "inform")],
+    [
+        ("yes", "affirm"),
+        ("ok", "inform"),
+        ("that one", "out_of_scope"),
+        ("ok then", "inform"),
+        ("ok whatever, yes", "nlu_fallback"),
+    ],
 )
 def test_a_short_yes_picks_the_offered_date(text: str, intent: str) -> None:
     outcome = run(
@@ -306,7 +312,7 @@ def test_the_balance_answer_tells_the_promise_and_the_plan(services: FakeService
     assert "You've promised to pay $300.00 on Friday, Nov 27." in outcome.text
     assert (
         "Your payment plan's next payment is $200.00 on Tuesday, Dec 1, then 1 more monthly "
-        "payment, the last on Friday, Jan 1." in outcome.text
+        "payment of $200.00, the last on Friday, Jan 1." in outcome.text
     )
 
 
@@ -338,3 +344,33 @@ def test_venting_read_as_opt_in_does_not_subscribe(services: FakeServices) -> No
 
     assert outcome.messages == [VENTING]
     assert services.calls.of("opt_in") == []
+
+
+def test_a_no_to_the_offer_does_not_pick_it() -> None:
+    outcome = run(
+        ValidatePromiseForm(),
+        tracker(
+            text="no not that day",
+            intent="inform",
+            form=PROMISE,
+            requested="ptp_date",
+            slots={"ptp_amount": "300.00", "form_offer": '{"ptp_date": "2026-12-09"}'},
+        ),
+    )
+
+    assert "ptp_date" not in outcome.slots()
+
+
+def test_a_no_that_answers_the_reason_is_the_reason() -> None:
+    outcome = run(
+        ValidateDisputeForm(),
+        tracker(
+            text="no we never received it",
+            intent="deny",
+            form=DISPUTE,
+            requested="dispute_reason",
+            slots={"dispute_invoice": "INV-1003-01"},
+        ),
+    )
+
+    assert outcome.slots()["dispute_reason"] == "not_received"

@@ -18,6 +18,7 @@ from actions.sender import Sender, parse_sender
 
 ACTION_NAMES = {
     "action_greet",
+    "action_ask_who",
     "action_goodbye",
     "action_out_of_scope",
     "action_check_balance",
