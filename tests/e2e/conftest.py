@@ -150,6 +150,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         "ARBOT_NOW": NOW,
         "ARBOT_RASA_URL": rasa_url,
         "ARBOT_ACTION_SERVER_URL": action_url,
+        # every test customer chats from 127.0.0.1, faster than people type: a limit far
+        # above what the suite sends, so the limiter runs without refusing (tests/web)
+        "ARBOT_WEBCHAT_RATE_LIMIT": "100000",
     }
     endpoints, credentials = rasa_server.write_config(
         work, action_url, str(work / "rasa_tracker.db")
