@@ -76,16 +76,22 @@ class ValidateVerificationForm(FormValidationAction):  # type: ignore[misc]
     async def extract_verify_account(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
+        asked = requested_slot(tracker)
+        if asked == POSTAL and text_slot(tracker, ACCOUNT):
+            return {}  # a bare ZIP NLU calls an account number must not replace the account
         value = entity(tracker, "account_number")
-        if value is None and requested_slot(tracker) == ACCOUNT:
+        if value is None and asked == ACCOUNT:
             value = account_in_reply(latest_text(tracker))
         return {ACCOUNT: value} if value else {}
 
     async def extract_verify_postal_code(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
+        asked = requested_slot(tracker)
+        if asked == ACCOUNT:
+            return {}  # one number answers the question asked; two are read in run()
         value = entity(tracker, "postal_code")
-        if value is None and requested_slot(tracker) == POSTAL:
+        if value is None and asked == POSTAL:
             value = postal_in_reply(latest_text(tracker))
         return {POSTAL: value} if value else {}
 

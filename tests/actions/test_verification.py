@@ -240,3 +240,31 @@ def test_telegram_sender_is_verified_on_its_channel(services: FakeServices) -> N
     )
 
     assert services.calls.of("verify_sender")[0][0][:2] == ("telegram", "550118")
+
+
+def test_a_zip_tagged_as_an_account_number_does_not_replace_the_known_account(
+    services: FakeServices,
+) -> None:
+    run(
+        ValidateVerificationForm(),
+        _answer(
+            "02139",
+            "verify_postal_code",
+            slots={"verify_account": "A-1003"},
+            entities={"account_number": "02139"},
+        ),
+    )
+
+    assert services.calls.of("verify_sender")[0][0][2:] == ("A-1003", "02139")
+
+
+def test_an_account_number_tagged_as_a_postal_code_answers_only_the_account_question(
+    services: FakeServices,
+) -> None:
+    outcome = run(
+        ValidateVerificationForm(),
+        _answer("10042", "verify_account", entities={"postal_code": "10042"}),
+    )
+
+    assert outcome.slots() == {"verify_account": "10042"}
+    assert services.calls.of("verify_sender") == []
