@@ -131,10 +131,12 @@ def verify_sender(
         since = now - timedelta(hours=policy.verification_window_hours)
         tries = [_try(session, channel, address, a, p, on_file, since) for a, p in answers]
         checked = [(t, _check(t, on_file, now, policy)) for t in tries]
-        unlocked = [(t, o) for t, o in checked if not _locked_before(t, now, policy)]
-        if not unlocked:  # refused unchecked and not recorded: a lock only ends with time
-            own = any(rules.is_locked(t.failures, now, policy) for t in tries)
-            until = checked[0][1].locked_until
+        unlocked, refused = _split_locked(checked, now, policy)
+        if not unlocked or (_name_an_account(refused) and not _name_an_account(unlocked)):
+            # refused unchecked and not recorded (a lock only ends with time): every
+            # reading is locked, or the locked account is the only one the message names
+            own = any(rules.is_locked(t.failures, now, policy) for t, _ in refused)
+            until = refused[0][1].locked_until
             return VerificationResult("locked", None, 0, until, escalated=own)
         for attempt, outcome in unlocked:
             if outcome.status is rules.VerificationStatus.VERIFIED and attempt.account:
@@ -184,6 +186,25 @@ def _check(
         now=now,
         policy=policy,
     )
+
+
+_Checked = tuple[_Try, rules.VerificationOutcome]
+
+
+def _split_locked(
+    checked: Sequence[_Checked], now: datetime, policy: Policy
+) -> tuple[list[_Checked], list[_Checked]]:
+    """The readings whose account was not locked before this answer, and those it was."""
+    unlocked: list[_Checked] = []
+    refused: list[_Checked] = []
+    for attempt, outcome in checked:
+        locked = _locked_before(attempt, now, policy)
+        (refused if locked else unlocked).append((attempt, outcome))
+    return unlocked, refused
+
+
+def _name_an_account(checked: Sequence[_Checked]) -> bool:
+    return any(attempt.account is not None for attempt, _ in checked)
 
 
 def _locked_before(attempt: _Try, now: datetime, policy: Policy) -> bool:

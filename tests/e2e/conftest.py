@@ -154,8 +154,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         # above what the suite sends, so the limiter runs without refusing (tests/web)
         "ARBOT_WEBCHAT_RATE_LIMIT": "100000",
     }
+    # the tracker store arbot run derives from the AR database: a file beside it
     endpoints, credentials = rasa_server.write_config(
-        work, action_url, str(work / "rasa_tracker.db")
+        work, action_url, rasa_server.default_tracker_store(database_url)
     )
     actions = rasa_server.action_server_command(sys.executable, action_url)
     rasa_cmd = rasa_server.rasa_command(rasa, model, rasa_url, endpoints, credentials, project=root)

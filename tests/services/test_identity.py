@@ -222,3 +222,18 @@ def test_failures_left_count_the_account_window_when_it_is_tighter(
     result = _verify(session, "A-7", "22222", sender="+14155559999")
 
     assert (result.status, result.failures_left) == ("failed", 1)
+
+
+def test_a_locked_account_is_refused_even_when_the_message_reads_another_way_too(
+    session: Session, seeded: Seeded
+) -> None:
+    for n in range(10):
+        _verify(session, "A-7", f"1{n:04d}", sender=f"+1415555{n:04d}")
+    recorded = len(_attempts(session))
+
+    result = _verify(
+        session, "60614", "A-7", sender="+14155559999", alternatives=(("A-7", "60614"),)
+    )
+
+    assert (result.status, result.escalated) == ("locked", False)
+    assert len(_attempts(session)) == recorded
