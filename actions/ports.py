@@ -33,6 +33,12 @@ class VerificationResult(Protocol):
     def failures_left(self) -> int: ...
     @property
     def locked_until(self) -> datetime | None: ...
+    @property
+    def known_account(self) -> str | None: ...
+    @property
+    def reading(self) -> tuple[str, str] | None: ...
+    @property
+    def escalated(self) -> bool: ...
 
 
 class InvoiceView(Protocol):
@@ -151,6 +157,7 @@ class Identity(Protocol):
         given_postal_code: str,
         now: datetime,
         policy: Policy,
+        alternatives: Sequence[tuple[str, str]] = (),
     ) -> VerificationResult: ...
 
 

@@ -22,10 +22,6 @@ MAX_INVOICES = 5
 ONE_BUSINESS_DAY = "A collector will reply within one business day."
 
 VERIFIED = "Thanks, you're verified."
-LOCKED = (
-    "For your security, verification is locked after too many attempts. "
-    "A person from our team will follow up with you."
-)
 ASK_AMOUNT = "How much can you pay? For example: $200."
 ASK_DATE = "What date can you pay? For example: Friday, or the 15th."
 ASK_PLAN = "Sorry, I didn't catch a number of months or an amount per month."
@@ -94,10 +90,14 @@ def short_day(when: date) -> str:
     return f"{when:%b} {when.day}"
 
 
-def failed_verification(failures_left: int) -> str:
-    """A wrong answer, with the tries left before verification locks."""
+def failed_verification(failures_left: int, known_account: str | None = None) -> str:
+    """A wrong answer, with the tries left before verification locks.
+
+    With ``known_account`` only the postal code is asked again, and the answer says so.
+    """
     tries = "try" if failures_left == 1 else "tries"
-    return f"That doesn't match our records. {failures_left} {tries} left."
+    wrong = "That postal code doesn't" if known_account else "That doesn't"
+    return f"{wrong} match our records. {failures_left} {tries} left."
 
 
 # --- balance -----------------------------------------------------------------------------

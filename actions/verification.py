@@ -2,14 +2,19 @@
 
 The form asks for ``verify_account`` then ``verify_postal_code``; each comes from its entity
 (``account_number``, ``postal_code``) or, when the form asked for it, from the bare reply.
-Once both are there, :func:`bot.services.identity.verify_sender` decides:
+A reply that gives both at once, in any order ("12345 02139", "zip is 02139 acct 10042"),
+is read by :func:`bot.policy.verification_answers.readings`; when it cannot tell which is
+which, both ways are checked against the account data. Once both are there,
+:func:`bot.services.identity.verify_sender` decides:
 
 * verified — ``verified`` = true and ``account_number`` set; the form has nothing left to ask
   and ends (Rasa adds ``requested_slot`` = null and ``active_loop`` = null);
-* failed — both answers are cleared and the tries left are said; the form asks again;
+* failed — the tries left are said and the form asks again: for the postal code only when
+  the account answer named an account the sender may use, else for both;
 * locked — both answers are cleared, ``verified`` = false and ``requested_slot`` = null,
   which makes Rasa end the form early (``FormAction.is_done``); the service has opened the
-  ``verification_failed`` escalation.
+  ``verification_failed`` escalation. From then on the gateway answers every message of the
+  sender with the lock answer until the lock ends (:mod:`bot.services.chat`).
 
 Either way the form ends with ``active_loop: null`` and the stories run
 ``action_resume_request``, which continues the pending request only when verified.
@@ -27,12 +32,16 @@ from rasa_sdk.types import DomainDict
 
 from actions import replies, runtime
 from actions.sender import parse_sender
-from actions.slots import Event, entity, latest_text, requested_slot, text_slot
+from actions.slots import Event, entity, latest_intent, latest_text, requested_slot, text_slot
+from bot.policy.verification_answers import Reading, readings
+from bot.policy.verification_text import lock_answer
 
 ACCOUNT, POSTAL = "verify_account", "verify_postal_code"
 _ACCOUNT_WORDS = {"my", "account", "acct", "acc", "number", "num", "no", "is", "it's", "its"}
 _POSTAL_WORDS = {"my", "zip", "zipcode", "code", "postal", "postcode", "post", "billing", "is"}
 _MAX_POSTAL_CHARS = 10
+#: requests whose numbers are amounts and dates, never verification answers
+_AMOUNT_INTENTS = frozenset({"promise_to_pay", "request_payment_plan", "claim_paid"})
 
 
 def account_in_reply(text: str) -> str | None:
@@ -67,16 +76,22 @@ class ValidateVerificationForm(FormValidationAction):  # type: ignore[misc]
     async def extract_verify_account(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
+        asked = requested_slot(tracker)
+        if asked == POSTAL and text_slot(tracker, ACCOUNT):
+            return {}  # a bare ZIP NLU calls an account number must not replace the account
         value = entity(tracker, "account_number")
-        if value is None and requested_slot(tracker) == ACCOUNT:
+        if value is None and asked == ACCOUNT:
             value = account_in_reply(latest_text(tracker))
         return {ACCOUNT: value} if value else {}
 
     async def extract_verify_postal_code(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
+        asked = requested_slot(tracker)
+        if asked == ACCOUNT:
+            return {}  # one number answers the question asked; two are read in run()
         value = entity(tracker, "postal_code")
-        if value is None and requested_slot(tracker) == POSTAL:
+        if value is None and asked == POSTAL:
             value = postal_in_reply(latest_text(tracker))
         return {POSTAL: value} if value else {}
 
@@ -93,45 +108,75 @@ class ValidateVerificationForm(FormValidationAction):  # type: ignore[misc]
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[Event]:
+        both = _both_answers(tracker)
+        if both:
+            return await _verify(dispatcher, tracker, both)
         events: list[Event] = await super().run(dispatcher, tracker, domain)
         answered = {e["name"] for e in events if e.get("event") == "slot" and e.get("value")}
         account, postal = text_slot(tracker, ACCOUNT), text_slot(tracker, POSTAL)
         if account is None or postal is None or not answered & {ACCOUNT, POSTAL}:
             return events
-        return events + await _verify(dispatcher, tracker, account, postal)
+        return events + await _verify(dispatcher, tracker, [Reading(account, postal)])
 
 
 def _stripped(value: Any) -> str | None:
     return (str(value).strip() or None) if value is not None else None
 
 
+def _both_answers(tracker: Tracker) -> list[Reading]:
+    """The readings of a message that gives both answers at once (empty when it does not).
+
+    Taken from an answer to either question; before the form has asked (the message that
+    started it), only when the message says which is which; never from a request whose
+    numbers are amounts ("can I pay 1200 now and 1500 later"), so it is not tried as an
+    answer and counted as a failure.
+    """
+    if latest_intent(tracker) in _AMOUNT_INTENTS:
+        return []
+    found = readings(
+        latest_text(tracker),
+        account_entity=entity(tracker, "account_number"),
+        postal_entity=entity(tracker, "postal_code"),
+    )
+    if requested_slot(tracker) in (ACCOUNT, POSTAL):
+        return found
+    return found if len(found) == 1 else []
+
+
 async def _verify(
-    dispatcher: CollectingDispatcher, tracker: Tracker, account: str, postal: str
+    dispatcher: CollectingDispatcher, tracker: Tracker, answers: list[Reading]
 ) -> list[Event]:
     sender = parse_sender(tracker.sender_id)
     rt = runtime.current()
+    first, *others = answers
     result = await runtime.call(
         rt.services.identity.verify_sender,
         sender.channel,
         sender.address,
-        account,
-        postal,
+        first.account,
+        first.postal_code,
         rt.now(),
         rt.policy,
+        [(other.account, other.postal_code) for other in others],
     )
     if result.status == "verified":
+        account, postal = result.reading or (first.account, first.postal_code)
         dispatcher.utter_message(text=replies.VERIFIED)
         return [
+            SlotSet(ACCOUNT, account),
+            SlotSet(POSTAL, postal),
             SlotSet("verified", True),
             SlotSet("account_number", result.account_number or account),
         ]
     if result.status == "locked":
-        dispatcher.utter_message(text=replies.LOCKED)
+        answer = lock_answer(rt.settings.support_contact, followed_up=result.escalated)
+        dispatcher.utter_message(text=answer)
         return [
             SlotSet(ACCOUNT, None),
             SlotSet(POSTAL, None),
             SlotSet("verified", False),
             SlotSet("requested_slot", None),
         ]
-    dispatcher.utter_message(text=replies.failed_verification(result.failures_left))
-    return [SlotSet(ACCOUNT, None), SlotSet(POSTAL, None)]
+    known = result.known_account
+    dispatcher.utter_message(text=replies.failed_verification(result.failures_left, known))
+    return [SlotSet(ACCOUNT, known), SlotSet(POSTAL, None)]

@@ -13,7 +13,10 @@ Two modes:
   ``.cache/bench/`` only when its files changed) and the web app in front of it, on a
   temporary SQLite database migrated and loaded with the demo portfolio.
 - ``--rasa URL --gateway URL``: a running deployment (``make run``); the baseline is its
-  Rasa, so the ratio is what a customer feels.
+  Rasa, so the ratio is what a customer feels. Every simulated customer posts from this
+  machine, so start that deployment with ``ARBOT_WEBCHAT_RATE_LIMIT=0`` (or above what
+  the run sends a minute): the web chat's per-client limit would otherwise answer 429.
+  The local deployment turns the limit off itself.
 
 Each sender holds four-turn conversations, each from a new phone number that is not in the
 demo portfolio (no takeover, no disclosure); the bare Rasa and the gateway get different
@@ -174,6 +177,7 @@ def demo_database(folder: Path) -> dict[str, str]:
     """Migrates and loads a demo SQLite database in ``folder``; returns the app's env."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("ARBOT_")}
     env |= {"ARBOT_DATABASE_URL": f"sqlite:///{folder / 'arbot.db'}", "ARBOT_NOW": NOW}
+    env["ARBOT_WEBCHAT_RATE_LIMIT"] = "0"  # every simulated customer posts from 127.0.0.1
     arbot = str(Path(sys.executable).with_name("arbot"))
     for step in (["db", "upgrade"], ["demo"]):
         subprocess.run([arbot, *step], env=env, check=True, capture_output=True)

@@ -45,8 +45,9 @@ class Settings:
     #: how many action servers ``arbot run`` starts, on consecutive ports from
     #: ``action_server_url``; replica i calls action server i mod this
     action_servers: int = 1
-    #: Rasa's tracker store: blank = the SQLite file ``var/rasa_tracker.db``, or a
-    #: ``sqlite:///`` or ``postgresql://`` URL (every replica must share one)
+    #: Rasa's tracker store: blank = the one that goes with the AR database (a SQLite file
+    #: beside it, or its schema ``rasa`` on PostgreSQL), or a ``sqlite:///`` or
+    #: ``postgresql://`` URL (every replica must share one)
     tracker_store_url: str = field(default="", repr=False)
     #: Rasa's lock store: blank = in memory (one replica only), or ``redis://`` / ``rediss://``
     lock_store_url: str = field(default="", repr=False)
@@ -78,6 +79,11 @@ class Settings:
     scheduler_lock_poll_seconds: float = 5.0
     #: the largest request body the web app reads (a Twilio form is a few kilobytes)
     max_body_bytes: int = 64 * 1024
+    #: web chat messages a minute per client address (``POST /webhooks/rest/webhook``);
+    #: 0 turns the limit off
+    webchat_rate_limit: int = 60
+    #: the bearer token the web chat asks for; blank: none
+    webchat_token: str = field(default="", repr=False)
 
     def clock(self) -> Clock:
         """The clock every process of this deployment uses."""
@@ -144,6 +150,11 @@ def load_settings(
         now=now,
         policy=_policy(env),
         max_body_bytes=_positive(get("MAX_BODY_BYTES", "65536"), "ARBOT_MAX_BODY_BYTES"),
+        webchat_rate_limit=_not_negative(
+            get("WEBCHAT_RATE_LIMIT", str(Settings.webchat_rate_limit)),
+            "ARBOT_WEBCHAT_RATE_LIMIT",
+        ),
+        webchat_token=_token(get("WEBCHAT_TOKEN"), "ARBOT_WEBCHAT_TOKEN"),
         **_scheduler(get),
         **_dialogue(get),
     )
@@ -248,11 +259,39 @@ def _positive(text: str, variable: str) -> int:
     return number
 
 
+def _not_negative(text: str, variable: str) -> int:
+    number = _int(text, variable)
+    if number < 0:
+        raise ConfigError(f"{variable}: {number} is not 0 or more")
+    return number
+
+
+#: a shorter shared secret could be guessed; 16 characters is 96 bits of base64
+MIN_TOKEN_CHARS = 16
+
+
+def _token(text: str, variable: str) -> str:
+    """A bearer token: blank, or at least MIN_TOKEN_CHARS printable ASCII characters."""
+    if not text:
+        return ""
+    if len(text) < MIN_TOKEN_CHARS:
+        raise ConfigError(f"{variable}: shorter than {MIN_TOKEN_CHARS} characters")
+    if not (text.isascii() and text.isprintable() and " " not in text):
+        raise ConfigError(f"{variable}: only printable ASCII characters without spaces")
+    return text
+
+
 def _int(text: str, variable: str) -> int:
     try:
         return int(text)
     except ValueError:
         raise ConfigError(f"{variable}: {text!r} is not a whole number") from None
+
+
+#: policy numbers below 1 would lock every sender at once, or never count a failure
+_AT_LEAST_ONE = frozenset(
+    {"verification_max_failures", "verification_account_max_failures", "verification_window_hours"}
+)
 
 
 def _policy(env: Mapping[str, str]) -> Policy:
@@ -272,4 +311,6 @@ def _policy(env: Mapping[str, str]) -> Policy:
                 overrides[item.name] = int(text)
         except (ValueError, InvalidOperation):
             raise ConfigError(f"{variable}: {text!r} is not a valid {item.name}") from None
+        if item.name in _AT_LEAST_ONE and overrides[item.name] < 1:  # type: ignore[operator]
+            raise ConfigError(f"{variable}: {text!r} is not at least 1")
     return dataclasses.replace(Policy(), **overrides)  # type: ignore[arg-type]

@@ -5,9 +5,11 @@ is rasa-sdk in the app env. ``arbot run`` and the end-to-end tests both start th
 here, so the ports, the tracker store and the channels are set up the same way everywhere:
 
 - the REST channel only (``credentials.yml``); the gateway is the one client;
-- the SQL tracker store on a SQLite file and the in-memory lock store (one Rasa process),
-  or, in production, on PostgreSQL (``ARBOT_TRACKER_STORE_URL``) with a Redis lock store
-  (``ARBOT_LOCK_STORE_URL``) that every replica shares;
+- the SQL tracker store with the AR data it refers to (:func:`default_tracker_store`: a
+  SQLite file beside the AR database's, or the schema ``rasa`` of the AR database on
+  PostgreSQL), unless ``ARBOT_TRACKER_STORE_URL`` names another; the in-memory lock store
+  (one Rasa process), or in production a Redis lock store (``ARBOT_LOCK_STORE_URL``) that
+  every replica shares;
 - the action endpoint at ``ARBOT_ACTION_SERVER_URL`` (one of them per replica).
 
 Passwords never go into the endpoints file: it says ``password: ${RASA_…_PASSWORD}``, which
@@ -43,6 +45,11 @@ TRACKER_PASSWORD = "RASA_TRACKER_STORE_PASSWORD"  # noqa: S105 (a variable's nam
 LOCK_PASSWORD = "RASA_LOCK_STORE_PASSWORD"  # noqa: S105
 #: the tracker store class on PostgreSQL (imported by Rasa from the project folder)
 POSTGRESQL_TRACKER_STORE = "arbot_nlu.tracker_store.PrePingSQLTrackerStore"
+#: the schema of the AR database that holds Rasa's tables by default on PostgreSQL (made
+#: by the migrations: bot/db/migrations/versions/0007_tracker_schema.py)
+TRACKER_SCHEMA = "rasa"
+#: what a SQLite AR database's file name gets before its suffix for the tracker's file
+TRACKER_FILE_MARK = ".tracker"
 
 
 @dataclass(frozen=True)
@@ -89,6 +96,48 @@ def endpoints_yaml(action_url: str, tracker: str, lock: str = "") -> str:
 def store_environment(tracker: str, lock: str = "") -> dict[str, str]:
     """The variables Rasa needs to read the endpoints file of ``tracker`` and ``lock``."""
     return {**tracker_store(tracker).env, **lock_store(lock).env}
+
+
+def default_tracker_store(database_url: str) -> str:
+    """Rasa's tracker store that goes with the AR database at ``database_url``.
+
+    Conversation state refers to the AR data (who is verified, for which account, which
+    form is open), so it lives with it: pointed at another AR database, the bot starts
+    every conversation afresh. On SQLite it is a file beside the AR database's
+    (``var/arbot.db`` → ``var/arbot.tracker.db``; a relative path stays relative, to the
+    same folder); on PostgreSQL the same database, its schema :data:`TRACKER_SCHEMA`
+    (Rasa's ``events`` table never meets the AR tables).
+
+    Raises:
+        ConfigError: when the AR database is one Rasa cannot share (in memory, or neither
+            SQLite nor PostgreSQL): ``ARBOT_TRACKER_STORE_URL`` must then name a store.
+    """
+    try:
+        url = make_url(database_url)
+    except ArgumentError:
+        raise ConfigError("ARBOT_DATABASE_URL: not a database URL") from None
+    backend = url.get_backend_name()
+    if backend == "sqlite":
+        path = url.database or ""
+        if path in ("", ":memory:") or path.startswith("file:"):
+            raise ConfigError(
+                "ARBOT_TRACKER_STORE_URL: the AR database is in memory or a URI, so Rasa's"
+                " tracker store cannot go beside it; set ARBOT_TRACKER_STORE_URL"
+            )
+        ar_file = Path(path)
+        name = f"{ar_file.stem}{TRACKER_FILE_MARK}{ar_file.suffix}"
+        return str(ar_file.with_name(name))
+    if backend not in ("postgresql", "postgres"):
+        raise ConfigError(
+            f"ARBOT_TRACKER_STORE_URL: an AR database on {backend} has no default tracker"
+            " store; set ARBOT_TRACKER_STORE_URL to a sqlite or postgresql URL"
+        )
+    query = dict(url.query)
+    search_path = f"-csearch_path={TRACKER_SCHEMA}"
+    options = str(query.get("options", "")).strip()
+    query["options"] = f"{options} {search_path}".strip()
+    tracker = url.set(drivername="postgresql", query=query)
+    return tracker.render_as_string(hide_password=False)
 
 
 def tracker_store(target: str) -> Store:

@@ -41,11 +41,52 @@ def test_arbot_now_fixes_the_clock_in_utc() -> None:
         ("ARBOT_DEFAULT_TIMEZONE", "Mars/Base"),
         ("ARBOT_SMS_PROVIDER", "pigeon"),
         ("ARBOT_POLICY_PROMISE_MAX_DAYS", "two weeks"),
+        ("ARBOT_POLICY_VERIFICATION_ACCOUNT_MAX_FAILURES", "ten"),
+        ("ARBOT_POLICY_VERIFICATION_ACCOUNT_MAX_FAILURES", "0"),
+        ("ARBOT_WEBCHAT_RATE_LIMIT", "lots"),
+        ("ARBOT_WEBCHAT_RATE_LIMIT", "-5"),
+        ("ARBOT_WEBCHAT_TOKEN", "short"),
+        ("ARBOT_WEBCHAT_TOKEN", "has a space in the middle!"),
     ],
 )
 def test_malformed_setting_is_named_in_the_error(variable: str, value: str) -> None:
     with pytest.raises(ConfigError, match=variable):
         load_settings({variable: value}, dotenv=None)
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "named"),
+    [
+        ("ARBOT_POLICY_VERIFICATION_ACCOUNT_MAX_FAILURES", "0", "'0'"),
+        ("ARBOT_WEBCHAT_RATE_LIMIT", "lots", "'lots'"),
+        ("ARBOT_WEBCHAT_RATE_LIMIT", "-5", "-5"),
+    ],
+)
+def test_the_error_names_the_bad_value(variable: str, value: str, named: str) -> None:
+    with pytest.raises(ConfigError, match=named):
+        load_settings({variable: value}, dotenv=None)
+
+
+def test_web_chat_guards_default_to_a_limit_and_no_token() -> None:
+    settings = load_settings({}, dotenv=None)
+    assert settings.webchat_rate_limit == 60
+    assert settings.webchat_token == ""
+    assert settings.policy.verification_account_max_failures == 10
+
+
+def test_web_chat_guards_are_set_from_the_environment() -> None:
+    token = "tok-" + "x" * 28
+    settings = load_settings(
+        {
+            "ARBOT_WEBCHAT_RATE_LIMIT": "0",
+            "ARBOT_WEBCHAT_TOKEN": token,
+            "ARBOT_POLICY_VERIFICATION_ACCOUNT_MAX_FAILURES": "25",
+        },
+        dotenv=None,
+    )
+    assert (settings.webchat_rate_limit, settings.webchat_token) == (0, token)
+    assert settings.policy.verification_account_max_failures == 25
+    assert token not in repr(settings)
 
 
 def test_policy_numbers_are_overridden_one_by_one() -> None:

@@ -35,7 +35,11 @@ def chat(phone: str) -> None:
 
     settings = container().settings
     url = f"http://{settings.web_host}:{settings.web_port}"
-    with httpx.Client(base_url=url, timeout=httpx.Timeout(TIMEOUT_SECONDS, connect=3.0)) as client:
+    # the web chat's bearer token, when the deployment asks for one (ARBOT_WEBCHAT_TOKEN)
+    token = settings.webchat_token
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    timeout = httpx.Timeout(TIMEOUT_SECONDS, connect=3.0)
+    with httpx.Client(base_url=url, timeout=timeout, headers=headers) as client:
         _check_running(client, url)
         click.echo(f"Chatting with {settings.company_name} as {phone} (Ctrl-D to leave).")
         try:

@@ -68,8 +68,8 @@ def processes(
 ) -> Plan:
     """The processes of a deployment on this machine (or just ``only``), in start order.
 
-    Rasa's endpoints files (and the default SQLite tracker store) go to ``var``, by default
-    ``var/`` of the repository ``root``.
+    Rasa's endpoints files go to ``var``, by default ``var/`` of the repository ``root``;
+    its tracker store is :func:`tracker_store_of` the settings.
 
     Raises:
         ConfigError: when ``only`` names no process of this deployment, or Rasa replicas
@@ -87,6 +87,24 @@ def processes(
     return Plan(specs, notes)
 
 
+def tracker_store_of(settings: Settings) -> str:
+    """Rasa's tracker store: ``ARBOT_TRACKER_STORE_URL``, else the one that goes with the
+    AR database (:func:`integrations.rasa_server.default_tracker_store`).
+
+    A relative SQLite path is made absolute from the working directory, where the other
+    processes open the AR database's relative path too (Rasa runs in the repository).
+
+    Raises:
+        ConfigError: when there is no default for this AR database and none is set.
+    """
+    if settings.tracker_store_url:
+        return settings.tracker_store_url
+    tracker = rasa_server.default_tracker_store(settings.database_url)
+    if "://" in tracker:
+        return tracker
+    return str(Path.cwd() / tracker)
+
+
 def shared_stores_problem(settings: Settings) -> str | None:
     """Why these settings cannot run several Rasa replicas, or None when they can.
 
@@ -102,10 +120,11 @@ def shared_stores_problem(settings: Settings) -> str | None:
             f"{replicas} Rasa replicas need a shared Redis lock store:"
             " set ARBOT_LOCK_STORE_URL (redis://host:6379/0)"
         )
-    if not settings.tracker_store_url.lower().startswith("postgres"):
+    if not tracker_store_of(settings).lower().startswith("postgres"):
         return (
-            f"{replicas} Rasa replicas need a shared tracker store:"
-            " set ARBOT_TRACKER_STORE_URL to a postgresql:// URL"
+            f"{replicas} Rasa replicas need a shared tracker store: a PostgreSQL AR"
+            " database (ARBOT_DATABASE_URL), or ARBOT_TRACKER_STORE_URL set to a"
+            " postgresql:// URL"
         )
     return None
 
@@ -137,7 +156,7 @@ def _dialogue(
     if isinstance(found, str):  # the action servers serve nobody then, unless named
         return (actions if only else ()), (*notes, found)
     rasa, model = found
-    tracker = settings.tracker_store_url or str(var / "rasa_tracker.db")
+    tracker = tracker_store_of(settings)
     secrets = rasa_server.store_environment(tracker, settings.lock_store_url)
     specs = []
     for number, url in replicas:

@@ -97,6 +97,7 @@ async def _poll(app: Container, *, once: bool, timeout: int) -> None:
         app.settings.company_name,
         postman=Postman(app.sessions, app.clock, {"telegram": sender}),
         support_contact=app.settings.support_contact,
+        policy=app.settings.policy,
     )
     try:
         await poll_updates(desk, sender, once=once, timeout=timeout, echo=click.echo)

@@ -237,6 +237,7 @@ class Escalation(Base):
     __table_args__ = (
         Index("ix_escalations_status", "status"),
         Index("ix_escalations_sender", "channel", "address"),
+        Index("ix_escalations_named_account", "named_account"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -245,6 +246,9 @@ class Escalation(Base):
     #: who asked, so a collector can answer (and a sender with no account is still a case)
     channel: Mapped[str | None] = mapped_column(String(16))  # sms | telegram | web
     address: Mapped[str | None] = mapped_column(String(200))  # phone number or chat id
+    #: the account number a sender named without being on file for it (verification_failed):
+    #: shown to the collector, never linked, since anyone may type any number
+    named_account: Mapped[str | None] = mapped_column(String(64))
     # customer_request | fallback | cease | verification_failed | plan_approval |
     # broken_promises | plan_default | dispute | hardship
     reason: Mapped[str] = mapped_column(String(32))
@@ -338,10 +342,14 @@ class ContactAttempt(Base):
 
 
 class VerificationAttempt(Base):
-    """One answer to the verification questions (for the 3-in-24-h lock)."""
+    """One answer to the verification questions (the 3-in-24-h lock per sender and account,
+    the 10-in-24-h lock per account)."""
 
     __tablename__ = "verification_attempts"
-    __table_args__ = (Index("ix_verification_attempts_sender", "channel", "sender", "at"),)
+    __table_args__ = (
+        Index("ix_verification_attempts_sender", "channel", "sender", "at"),
+        Index("ix_verification_attempts_account", "account_id", "at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[str] = mapped_column(String(16))

@@ -17,6 +17,8 @@ class Policy:
 
     # Verification
     verification_max_failures: int = 3
+    #: failures on one account from any senders that lock the account's chat verification
+    verification_account_max_failures: int = 10
     verification_window_hours: int = 24
     session_idle_minutes: int = 30
     # Promise to pay

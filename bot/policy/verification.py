@@ -3,7 +3,10 @@
 A customer proves who they are with the account number (or its last 4 digits when they
 write from a phone number or chat id on file) plus the billing postal code.
 ``verification_max_failures`` failures within a rolling ``verification_window_hours`` lock
-verification for that sender and account until the oldest of them leaves the window.
+verification for that sender and account until the oldest of them leaves the window, and
+``verification_account_max_failures`` failures on one account from any senders lock that
+account's chat verification the same way (a web chat sender is any string, so a limit per
+sender alone could be dodged by changing it).
 """
 
 from __future__ import annotations
@@ -45,11 +48,14 @@ class VerificationOutcome:
         status: verified, failed, or locked (this attempt locked it, or it already was).
         failures_left: failures still allowed in the window before the lock.
         locked_until: when verification unlocks; ``None`` unless ``status`` is LOCKED.
+        account_wide: the lock is the account's, across senders, rather than this
+            sender's alone.
     """
 
     status: VerificationStatus
     failures_left: int
     locked_until: datetime | None
+    account_wide: bool = False
 
 
 def normalize_postal_code(text: str) -> str:
@@ -104,14 +110,26 @@ def recent_failures(failures: Iterable[datetime], now: datetime, policy: Policy)
 
 
 def is_locked(failures: Iterable[datetime], now: datetime, policy: Policy) -> bool:
-    """Whether verification is locked: the window already holds the maximum failures."""
+    """Whether one sender is locked out of an account: the window holds the maximum failures."""
     return len(recent_failures(failures, now, policy)) >= policy.verification_max_failures
 
 
-def locked_until(failures: Iterable[datetime], now: datetime, policy: Policy) -> datetime | None:
-    """When a lock ends: the moment enough failures have left the window; ``None`` if unlocked."""
+def account_is_locked(failures: Iterable[datetime], now: datetime, policy: Policy) -> bool:
+    """Whether an account's chat verification is locked by failures from any senders."""
     recent = recent_failures(failures, now, policy)
-    excess = len(recent) - policy.verification_max_failures
+    return len(recent) >= policy.verification_account_max_failures
+
+
+def locked_until(
+    failures: Iterable[datetime], now: datetime, policy: Policy, maximum: int | None = None
+) -> datetime | None:
+    """When a lock ends: the moment enough failures have left the window; ``None`` if unlocked.
+
+    ``maximum`` is the limit the failures are held against: a sender's
+    (``verification_max_failures``, the default) or an account's across senders.
+    """
+    recent = recent_failures(failures, now, policy)
+    excess = len(recent) - (policy.verification_max_failures if maximum is None else maximum)
     if excess < 0:
         return None
     return recent[excess] + timedelta(hours=policy.verification_window_hours)
@@ -126,26 +144,46 @@ def verify(
     failures: Sequence[datetime],
     now: datetime,
     policy: Policy,
+    account_failures: Sequence[datetime] = (),
 ) -> VerificationOutcome:
     """Checks one verification attempt against what is on file.
 
-    A locked sender is answered LOCKED without looking at the answer, so a lock cannot be
-    used to keep guessing. A wrong answer that fills the window locks (the caller records
-    the failure and opens the ``verification_failed`` escalation). A success leaves earlier
-    failures in place: ``failures_left`` counts what remains of the window.
+    ``failures`` are this sender's on the account; ``account_failures`` everyone's on it.
+    A locked sender or account is answered LOCKED without looking at the answer, so a lock
+    cannot be used to keep guessing (nor a new sender to guess again). A wrong answer that
+    fills either window locks (the caller records the failure and opens the
+    ``verification_failed`` escalation). A success leaves earlier failures in place:
+    ``failures_left`` counts what remains of the tighter window.
     """
-    recent = recent_failures(failures, now, policy)
-    maximum = policy.verification_max_failures
-    if len(recent) >= maximum:
-        return VerificationOutcome(VerificationStatus.LOCKED, 0, locked_until(recent, now, policy))
+    mine = recent_failures(failures, now, policy)
+    everyone = recent_failures(account_failures, now, policy)
+    lock = _lock(mine, everyone, now, policy)
+    if lock is not None:
+        return lock
+    left = min(
+        policy.verification_max_failures - len(mine),
+        policy.verification_account_max_failures - len(everyone),
+    )
     if account_matches(
         account.account_number, given_account, sender_on_file=sender_on_file
     ) and postal_codes_match(account.postal_code, given_postal_code):
-        return VerificationOutcome(VerificationStatus.VERIFIED, maximum - len(recent), None)
-    after = [*recent, now]
-    if len(after) >= maximum:
-        return VerificationOutcome(VerificationStatus.LOCKED, 0, locked_until(after, now, policy))
-    return VerificationOutcome(VerificationStatus.FAILED, maximum - len(after), None)
+        return VerificationOutcome(VerificationStatus.VERIFIED, left, None)
+    return _lock([*mine, now], [*everyone, now], now, policy) or VerificationOutcome(
+        VerificationStatus.FAILED, left - 1, None
+    )
+
+
+def _lock(
+    mine: Sequence[datetime], everyone: Sequence[datetime], now: datetime, policy: Policy
+) -> VerificationOutcome | None:
+    """The lock these failures (the sender's, everyone's on the account) make, if any."""
+    if len(mine) >= policy.verification_max_failures:
+        return VerificationOutcome(VerificationStatus.LOCKED, 0, locked_until(mine, now, policy))
+    maximum = policy.verification_account_max_failures
+    if len(everyone) >= maximum:
+        until = locked_until(everyone, now, policy, maximum)
+        return VerificationOutcome(VerificationStatus.LOCKED, 0, until, account_wide=True)
+    return None
 
 
 def session_expired(last_activity: datetime, now: datetime, policy: Policy) -> bool:

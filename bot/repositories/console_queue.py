@@ -44,6 +44,7 @@ class QueueRecord:
     conversation_id: int | None
     created_at: datetime
     last_customer_message_at: datetime | None
+    named_account: str | None = None
 
 
 def _past_due(today: date) -> Subquery:
@@ -107,6 +108,7 @@ def queue(session: Session, *, view: str, user_id: int, today: date) -> Sequence
             Escalation.conversation_id,
             Escalation.created_at,
             _last_customer_message().label("last_in"),
+            Escalation.named_account,
         )
         .outerjoin(User, User.id == Escalation.assigned_to)
         .outerjoin(Account, Account.id == Escalation.account_id)
@@ -136,6 +138,7 @@ def queue(session: Session, *, view: str, user_id: int, today: date) -> Sequence
             conversation_id=row.conversation_id,
             created_at=row.created_at,
             last_customer_message_at=row.last_in,
+            named_account=row.named_account,
         )
         for row in rows
     ]

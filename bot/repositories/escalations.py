@@ -49,6 +49,22 @@ def active_for_sender(
     return session.scalar(query)
 
 
+def active_for_named(session: Session, named_account: str, reason: str) -> Escalation | None:
+    """The unresolved escalation with this reason about an account named but not linked."""
+    query = (
+        select(Escalation)
+        .where(
+            Escalation.account_id.is_(None),
+            Escalation.named_account == named_account,
+            Escalation.reason == reason,
+            Escalation.status.in_(ACTIVE),
+        )
+        .order_by(Escalation.id)
+        .limit(1)
+    )
+    return session.scalar(query)
+
+
 def claimed_on(session: Session, conversation_id: int) -> Escalation | None:
     """The escalation a collector has claimed on this conversation, if any."""
     query = (
@@ -81,11 +97,14 @@ def open_or_reuse(
     conversation: Conversation | None,
     note: str,
     now: datetime,
+    named_account: str | None = None,
 ) -> tuple[Escalation, bool]:
     """The unresolved escalation for this account (or account-less sender) and reason.
 
     An identical case already in the queue is reused rather than duplicated; otherwise a
-    new ``open`` one is added and audited. Either way the case follows the customer to
+    new ``open`` one is added and audited. A case with no account but a ``named_account``
+    (a sender not on file who named an existing account) is the same case as any other
+    about that named account, whoever sent it. Either way the case follows the customer to
     ``conversation`` (so the collector who claims it owns the conversation the customer is
     in now), and that conversation counts as escalated.
 
@@ -94,6 +113,8 @@ def open_or_reuse(
     """
     if account_id is not None:
         found = active_for_account(session, account_id, reason)
+    elif named_account is not None:
+        found = active_for_named(session, named_account, reason)
     elif channel is not None and address is not None:
         found = active_for_sender(session, channel, address, reason)
     else:
@@ -109,6 +130,7 @@ def open_or_reuse(
         conversation_id=None if conversation is None else conversation.id,
         channel=channel,
         address=address,
+        named_account=named_account,
         reason=reason,
         status="open",
         note=note,
@@ -122,7 +144,12 @@ def open_or_reuse(
         entity="escalation",
         entity_id=escalation.id,
         action="opened",
-        detail={"reason": reason, "account_id": account_id, "channel": channel},
+        detail={
+            "reason": reason,
+            "account_id": account_id,
+            "channel": channel,
+            "named_account": named_account,
+        },
     )
     return escalation, True
 

@@ -1,4 +1,5 @@
-"""Verification attempts (the 3-in-24-h lock) and finding the account a customer names."""
+"""Verification attempts (the locks per sender and per account) and finding the account a
+customer names."""
 
 from __future__ import annotations
 
@@ -37,6 +38,16 @@ def failures(
         VerificationAttempt.succeeded.is_(False),
         VerificationAttempt.at > since,
         account,
+    )
+    return list(session.scalars(query))
+
+
+def failures_on_account(session: Session, account_id: int, since: datetime) -> list[datetime]:
+    """When anyone, from any sender, failed verification for this account after ``since``."""
+    query = select(VerificationAttempt.at).where(
+        VerificationAttempt.account_id == account_id,
+        VerificationAttempt.succeeded.is_(False),
+        VerificationAttempt.at > since,
     )
     return list(session.scalars(query))
 

@@ -7,11 +7,14 @@ Whatever the dialogue says, the gateway makes these hold for every message:
 2. an SMS carrier keyword (STOP, START, HELP and their synonyms) is obeyed at once and
    confirmed, before anyone reads the message;
 3. while a collector owns the conversation the bot is silent (the console shows it);
-4. otherwise Rasa answers — and when Rasa cannot (no replica answered, or one answered
+4. while the sender's verification is locked (SPEC §5: too many wrong answers), every
+   message gets the lock answer — how a person will reach them — instead of the bot,
+   until the lock ends; carrier keywords and a collector who claimed the case still work;
+5. otherwise Rasa answers — and when Rasa cannot (no replica answered, or one answered
    nothing because something behind it failed), the customer is told to try again later;
-5. the first bot message of a conversation with a consumer carries the debt-collector
+6. the first bot message of a conversation with a consumer carries the debt-collector
    disclosure;
-6. every bot message is in the transcript: on the web chat it is the HTTP answer; on SMS
+7. every bot message is in the transcript: on the web chat it is the HTTP answer; on SMS
    and Telegram it is sent through the channel's sender (:mod:`bot.services.delivery`)
    under a key made of the inbound message, so it is never sent twice.
 
@@ -25,7 +28,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -35,8 +38,10 @@ from bot.db.outage import outlasting
 from bot.errors import DialogueUnavailable
 from bot.policy.keywords import Keyword, carrier_keyword
 from bot.policy.reminder_text import DISCLOSURE
+from bot.policy.rules import Policy
 from bot.policy.text_input import storable
-from bot.services import conversations, delivery, keywords
+from bot.policy.verification_text import lock_answer
+from bot.services import conversations, delivery, identity, keywords
 from bot.services.conversations import InboundRecord
 from bot.services.delivery import Postman
 from integrations.rasa import BotMessage, DialogueEngine
@@ -65,6 +70,8 @@ class ChatDesk:
     company_name: str
     postman: Postman | None = None
     support_contact: str = ""
+    #: the verification limits the lock answer is held to (``ARBOT_POLICY_*``)
+    policy: Policy = field(default_factory=Policy)
 
 
 def sender_id(channel: str, address: str) -> str:
@@ -101,6 +108,8 @@ async def handle_message(
         replies = [BotMessage(answer)]
     elif arrival.owner is not None:
         return []
+    elif await outlasting(_locked, desk, channel, address, now):
+        replies = [BotMessage(lock_answer(desk.support_contact))]
     elif not text.strip():  # a picture or a sticker without words: nothing for the bot
         replies = [BotMessage(TEXT_ONLY_REPLY)]
     else:
@@ -164,6 +173,12 @@ def _obey(desk: ChatDesk, keyword: Keyword, channel: str, address: str, now: dat
             company=desk.company_name,
             support_contact=desk.support_contact,
         )
+
+
+def _locked(desk: ChatDesk, channel: str, address: str, now: datetime) -> bool:
+    """Whether the sender's verification is locked (the lock answer, not the bot)."""
+    with desk.sessions() as session:
+        return identity.is_locked(session, channel, address, now, desk.policy)
 
 
 def _arrive(

@@ -48,6 +48,8 @@ class QueueItem:
     channel: str | None
     created_at: datetime
     last_customer_message_at: datetime | None
+    #: a case not linked to an account: the account number the sender named, if any
+    named_account: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The item for ``/console/queue.json``: money as a two-place string, ISO times."""
@@ -68,6 +70,7 @@ class QueueItem:
             "channel": self.channel,
             "created_at": iso(self.created_at),
             "last_customer_message_at": iso(self.last_customer_message_at),
+            "named_account": self.named_account,
         }
 
 
@@ -110,6 +113,7 @@ def _item(record: repo.QueueRecord, today: date) -> QueueItem:
         record.channel,
         record.created_at,
         record.last_customer_message_at,
+        record.named_account,
     )
 
 

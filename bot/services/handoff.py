@@ -37,6 +37,9 @@ class Case:
     assigned_to: int | None
     note: str
     created_at: datetime
+    #: the account number a sender named without being on file for it (the case is not
+    #: linked to that account; a verification_failed case shows it to the collector)
+    named_account: str | None = None
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,7 @@ def _case(escalation: Escalation) -> Case:
         escalation.assigned_to,
         escalation.note,
         escalation.created_at,
+        escalation.named_account,
     )
 
 

@@ -26,6 +26,7 @@ from bot.services.delivery import Postman
 from bot.web import api, console, gateway, telegram, twilio
 from bot.web.body_limit import BodyLimit
 from bot.web.console.templates import default_templates
+from bot.web.rate_limit import RateLimiter
 from integrations.providers import build_senders
 from integrations.rasa import DialogueEngine, RasaRestEngine
 from integrations.senders import MessageSender
@@ -57,6 +58,7 @@ def create_app(
         settings.company_name,
         postman=postman,
         support_contact=settings.support_contact,
+        policy=settings.policy,
     )
 
     console_ctx = console.ConsoleContext(
@@ -107,7 +109,11 @@ def create_app(
     routes = [
         Route("/", index),
         Route("/health", health),
-        *gateway.routes(desk),
+        *gateway.routes(
+            desk,
+            token=settings.webchat_token,
+            limiter=RateLimiter(settings.webchat_rate_limit),
+        ),
         *api.routes(postman, zone=settings.default_timezone),
         *console.mount(console_ctx),
         *twilio.routes(desk, auth_token=settings.twilio_auth_token, public_url=settings.public_url),

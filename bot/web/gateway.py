@@ -5,10 +5,18 @@ It speaks the JSON of Rasa's REST channel, so any Rasa REST client (a web chat w
 ``[{"recipient_id": "+16175550101", "text": "...", "buttons": [...]}]`` out. The sender is
 treated as a phone number on channel ``web``; everything else — transcript, takeover,
 disclosure, Rasa — is :func:`bot.services.chat.handle_message`.
+
+Before any of that (SPEC §5): a client over its rate limit (``ARBOT_WEBCHAT_RATE_LIMIT``
+messages a minute per client address, :mod:`bot.web.rate_limit`) is answered ``429`` with
+``Retry-After``; and when ``ARBOT_WEBCHAT_TOKEN`` is set, a request without
+``Authorization: Bearer <that token>`` is answered ``401`` (compared in constant time). A
+site's chat widget gets the token from the site's own server, never from the page's
+source: docs/conversations.md.
 """
 
 from __future__ import annotations
 
+import hmac
 from dataclasses import dataclass
 
 from starlette.requests import Request
@@ -18,6 +26,7 @@ from starlette.routing import Route
 from bot.errors import InputError
 from bot.policy.text_input import storable
 from bot.services import chat
+from bot.web.rate_limit import RateLimiter
 from integrations.rasa import rest_json
 
 CHANNEL = "web"
@@ -53,10 +62,32 @@ def parse_request(payload: object) -> ChatRequest:
     return ChatRequest(storable(sender.strip()), storable(message[:MAX_MESSAGE_CHARS]))
 
 
-def routes(desk: chat.ChatDesk) -> list[Route]:
-    """The gateway's web chat route, bound to ``desk``."""
+def routes(
+    desk: chat.ChatDesk, *, token: str = "", limiter: RateLimiter | None = None
+) -> list[Route]:
+    """The gateway's web chat route, bound to ``desk``.
+
+    Args:
+        desk: what handling a message needs.
+        token: the bearer token every request must carry; blank: none is asked for.
+        limiter: the per-client rate limit; None: no limit.
+    """
 
     async def rest_webhook(request: Request) -> JSONResponse:
+        client = request.client.host if request.client else "unknown"
+        wait = 0 if limiter is None else limiter.retry_after(client)
+        if wait:
+            return JSONResponse(
+                {"error": f"too many messages: try again in {wait} s"},
+                status_code=429,
+                headers={"Retry-After": str(wait)},
+            )
+        if token and not authorized(request.headers.get("authorization", ""), token):
+            return JSONResponse(
+                {"error": "authorization: a valid bearer token is required"},
+                status_code=401,
+                headers={"WWW-Authenticate": 'Bearer realm="webchat"'},
+            )
         try:
             chat_request = parse_request(await _json(request))
         except InputError as exc:
@@ -68,6 +99,14 @@ def routes(desk: chat.ChatDesk) -> list[Route]:
         return JSONResponse(rest_json(chat_request.sender, replies))
 
     return [Route(PATH, rest_webhook, methods=["POST"])]
+
+
+def authorized(header: str, token: str) -> bool:
+    """Whether an ``Authorization`` header carries ``Bearer <token>`` (constant time)."""
+    scheme, _, given = header.partition(" ")
+    expected = token.encode("utf-8")
+    supplied = given.strip().encode("utf-8", "surrogateescape")
+    return scheme.lower() == "bearer" and hmac.compare_digest(supplied, expected)
 
 
 async def _json(request: Request) -> object:

@@ -25,6 +25,9 @@ class Verification:
     account_number: str | None = None
     failures_left: int = 3
     locked_until: datetime | None = None
+    known_account: str | None = None
+    reading: tuple[str, str] | None = None
+    escalated: bool = True
 
 
 @dataclass(frozen=True)
@@ -153,9 +156,18 @@ class FakeServices:
 
     # identity
     def verify_sender(
-        self, session, channel, address, given_account, given_postal_code, now, policy
+        self,
+        session,
+        channel,
+        address,
+        given_account,
+        given_postal_code,
+        now,
+        policy,
+        alternatives=(),
     ) -> Verification:
-        self.calls.add("verify_sender", channel, address, given_account, given_postal_code)
+        more = {"alternatives": list(alternatives)} if alternatives else {}
+        self.calls.add("verify_sender", channel, address, given_account, given_postal_code, **more)
         return self.verification
 
     # balances

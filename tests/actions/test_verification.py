@@ -15,7 +15,7 @@ from tests.actions.fakes import FakeServices, Verification
 FORM = "verification_form"
 
 
-def _answer(text: str, requested: str, **kwargs: Any) -> Tracker:
+def _answer(text: str, requested: str | None, **kwargs: Any) -> Tracker:
     return tracker("unverified", text=text, form=FORM, requested=requested, **kwargs)
 
 
@@ -77,7 +77,9 @@ def test_both_answers_verify_the_sender(services: FakeServices) -> None:
         ),
     )
 
-    assert services.calls.of("verify_sender") == [(("sms", "+16175550101", "A-1003", "02110"), {})]
+    assert services.calls.of("verify_sender") == [
+        (("sms", "+16175550101", "A-1003", "02110"), {"alternatives": [("02110", "A-1003")]})
+    ]
     assert outcome.messages == ["Thanks, you're verified."]
     assert outcome.slots() == {
         "verify_account": "A-1003",
@@ -114,6 +116,80 @@ def test_failed_verification_clears_both_answers_and_says_tries_left(
         SlotSet("verify_account", None),
         SlotSet("verify_postal_code", None),
     ]
+
+
+def test_a_wrong_postal_code_for_a_known_account_asks_for_the_postal_code_only(
+    services: FakeServices,
+) -> None:
+    services.verification = Verification("failed", failures_left=2, known_account="A-1003")
+
+    outcome = run(
+        ValidateVerificationForm(),
+        _answer("99999", "verify_postal_code", slots={"verify_account": "A-1003"}),
+    )
+
+    assert outcome.messages == ["That postal code doesn't match our records. 2 tries left."]
+    assert outcome.slots() == {"verify_account": "A-1003", "verify_postal_code": None}
+
+
+@pytest.mark.parametrize(
+    ("reply", "requested", "first", "alternatives"),
+    [
+        ("12345 02139", "verify_account", ("12345", "02139"), [("02139", "12345")]),
+        ("zip is 02139 acct 10042", "verify_account", ("10042", "02139"), []),
+        ("02139, account 10042", "verify_account", ("10042", "02139"), []),
+        ("account 10042 zip 02139", "verify_postal_code", ("10042", "02139"), []),
+    ],
+    ids=["bare-both-ways", "zip-first", "account-last", "while-asking-the-postal-code"],
+)
+def test_both_answers_in_one_message_are_checked_at_once(
+    services: FakeServices,
+    reply: str,
+    requested: str,
+    first: tuple[str, str],
+    alternatives: list[tuple[str, str]],
+) -> None:
+    services.verification = Verification("verified", "A-10042", reading=first)
+
+    outcome = run(ValidateVerificationForm(), _answer(reply, requested))
+
+    [(args, kwargs)] = services.calls.of("verify_sender")
+    assert args[2:] == first
+    assert kwargs.get("alternatives", []) == alternatives
+    assert outcome.slots() == {
+        "verify_account": first[0],
+        "verify_postal_code": first[1],
+        "verified": True,
+        "account_number": "A-10042",
+    }
+
+
+def test_the_swapped_reading_that_verified_fills_the_slots(services: FakeServices) -> None:
+    services.verification = Verification("verified", "A-10042", reading=("02139", "12345"))
+
+    outcome = run(ValidateVerificationForm(), _answer("12345 02139", "verify_account"))
+
+    assert outcome.slots()["verify_account"] == "02139"
+    assert outcome.slots()["verify_postal_code"] == "12345"
+
+
+def test_an_unlabelled_pair_in_the_request_itself_is_not_tried(services: FakeServices) -> None:
+    run(ValidateVerificationForm(), _answer("can i pay 1200 on 12/15 or 1500 later", None))
+    run(ValidateVerificationForm(), _answer("whats owed on 10042 02139", None))
+
+    assert services.calls.of("verify_sender") == []
+
+
+def test_a_refusal_because_others_locked_the_account_says_how_to_reach_a_person(
+    services: FakeServices,
+) -> None:
+    services.verification = Verification("locked", failures_left=0, escalated=False)
+
+    outcome = run(ValidateVerificationForm(), _answer("A-1003 02110", "verify_account"))
+
+    assert "locked" in outcome.text
+    assert "reply AGENT" in outcome.text
+    assert outcome.slots()["verified"] is False
 
 
 def test_last_try_is_singular(services: FakeServices) -> None:
@@ -164,3 +240,31 @@ def test_telegram_sender_is_verified_on_its_channel(services: FakeServices) -> N
     )
 
     assert services.calls.of("verify_sender")[0][0][:2] == ("telegram", "550118")
+
+
+def test_a_zip_tagged_as_an_account_number_does_not_replace_the_known_account(
+    services: FakeServices,
+) -> None:
+    run(
+        ValidateVerificationForm(),
+        _answer(
+            "02139",
+            "verify_postal_code",
+            slots={"verify_account": "A-1003"},
+            entities={"account_number": "02139"},
+        ),
+    )
+
+    assert services.calls.of("verify_sender")[0][0][2:] == ("A-1003", "02139")
+
+
+def test_an_account_number_tagged_as_a_postal_code_answers_only_the_account_question(
+    services: FakeServices,
+) -> None:
+    outcome = run(
+        ValidateVerificationForm(),
+        _answer("10042", "verify_account", entities={"postal_code": "10042"}),
+    )
+
+    assert outcome.slots() == {"verify_account": "10042"}
+    assert services.calls.of("verify_sender") == []

@@ -57,7 +57,7 @@ def test_with_models_rasa_serves_the_newest_with_the_written_endpoints(tmp_path:
     assert rasa.env["RASA_TELEMETRY_ENABLED"] == "false"
     endpoints = Path(rasa.argv[rasa.argv.index("--endpoints") + 1]).read_text()
     assert '"http://127.0.0.1:5155/webhook"' in endpoints
-    assert str(root / "var" / "rasa_tracker.db") in endpoints
+    assert f'db: "{Path.cwd() / "var" / "arbot.tracker.db"}"' in endpoints
     actions = specs["actions-1"]
     assert actions.argv[:3] == (sys.executable, "-m", "rasa_sdk")
     assert actions.argv[actions.argv.index("--port") + 1] == "5155"
@@ -83,6 +83,6 @@ def test_a_remote_rasa_is_not_started_here(tmp_path: Path) -> None:
 def test_the_committed_rasa_files_are_the_defaults_arbot_run_writes() -> None:
     root = Path(__file__).resolve().parents[2]
     settings = load_settings({}, dotenv=None)
-    expected = endpoints_yaml(settings.action_server_url, "var/rasa_tracker.db")
+    expected = endpoints_yaml(settings.action_server_url, "var/arbot.tracker.db")
     assert (root / "endpoints.yml").read_text(encoding="utf-8") == expected
     assert (root / "credentials.yml").read_text(encoding="utf-8") == CREDENTIALS_YAML

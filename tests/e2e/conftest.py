@@ -150,9 +150,13 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         "ARBOT_NOW": NOW,
         "ARBOT_RASA_URL": rasa_url,
         "ARBOT_ACTION_SERVER_URL": action_url,
+        # every test customer chats from 127.0.0.1, faster than people type: a limit far
+        # above what the suite sends, so the limiter runs without refusing (tests/web)
+        "ARBOT_WEBCHAT_RATE_LIMIT": "100000",
     }
+    # the tracker store arbot run derives from the AR database: a file beside it
     endpoints, credentials = rasa_server.write_config(
-        work, action_url, str(work / "rasa_tracker.db")
+        work, action_url, rasa_server.default_tracker_store(database_url)
     )
     actions = rasa_server.action_server_command(sys.executable, action_url)
     rasa_cmd = rasa_server.rasa_command(rasa, model, rasa_url, endpoints, credentials, project=root)

@@ -11,6 +11,7 @@ from bot.policy.verification import (
     AccountKey,
     VerificationOutcome,
     VerificationStatus,
+    account_is_locked,
     is_locked,
     normalize_postal_code,
     recent_failures,
@@ -29,6 +30,7 @@ def _verify(
     *,
     sender_on_file: bool = False,
     failures: tuple[datetime, ...] = (),
+    account_failures: tuple[datetime, ...] = (),
 ) -> VerificationOutcome:
     return verify(
         ACCOUNT,
@@ -36,6 +38,7 @@ def _verify(
         given_postal,
         sender_on_file=sender_on_file,
         failures=failures,
+        account_failures=account_failures,
         now=NOW,
         policy=DEFAULT_POLICY,
     )
@@ -140,6 +143,49 @@ def test_a_locked_sender_is_refused_even_with_the_right_answer() -> None:
     failures = (NOW - 3 * HOUR, NOW - 2 * HOUR, NOW - HOUR)
     outcome = _verify("AC-100234", "02134", failures=failures)
     assert (outcome.status, outcome.locked_until) == (VerificationStatus.LOCKED, NOW + 21 * HOUR)
+
+
+@pytest.mark.parametrize(
+    ("earlier_on_account", "status", "failures_left", "account_wide"),
+    [
+        (0, VerificationStatus.FAILED, 2, False),
+        (7, VerificationStatus.FAILED, 2, False),
+        (8, VerificationStatus.FAILED, 1, False),
+        (9, VerificationStatus.LOCKED, 0, True),
+    ],
+    ids=["first-on-account", "eighth", "ninth-leaves-one", "tenth-locks-the-account"],
+)
+def test_the_tenth_failure_on_an_account_from_any_senders_locks_it(
+    earlier_on_account: int, status: VerificationStatus, failures_left: int, account_wide: bool
+) -> None:
+    everyone = tuple(NOW - (k + 1) * HOUR for k in range(earlier_on_account))
+    outcome = _verify("AC-100234", "99999", account_failures=everyone)
+    assert (outcome.status, outcome.failures_left) == (status, failures_left)
+    assert outcome.account_wide is account_wide
+
+
+def test_a_locked_account_refuses_a_new_sender_with_the_right_answer() -> None:
+    everyone = tuple(NOW - (k + 1) * HOUR for k in range(10))
+    outcome = _verify("AC-100234", "02134", account_failures=everyone)
+    assert (outcome.status, outcome.account_wide) == (VerificationStatus.LOCKED, True)
+    assert outcome.locked_until == NOW + 14 * HOUR
+
+
+def test_an_account_lock_ends_when_its_oldest_failures_leave_the_window() -> None:
+    everyone = tuple(NOW - 23 * HOUR - k * timedelta(minutes=1) for k in range(10))
+    assert account_is_locked(everyone, NOW, DEFAULT_POLICY)
+    assert not account_is_locked(everyone, NOW + HOUR, DEFAULT_POLICY)
+    outcome = verify(
+        ACCOUNT,
+        "AC-100234",
+        "02134",
+        sender_on_file=False,
+        failures=(),
+        account_failures=everyone,
+        now=NOW + HOUR,
+        policy=DEFAULT_POLICY,
+    )
+    assert outcome.status is VerificationStatus.VERIFIED
 
 
 @pytest.mark.parametrize(

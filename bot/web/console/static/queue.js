@@ -35,7 +35,9 @@
       link.href = item.url;
       link.textContent = item.account_number
         ? item.account_number + " · " + (item.account_name || "")
-        : "no account (" + (item.channel || "?") + ")";
+        : item.named_account
+          ? "named " + item.named_account + " (not on file)"
+          : "no account (" + (item.channel || "?") + ")";
       account.appendChild(link);
       cell(row, item.reason);
       cell(row, owner(item));
