@@ -174,22 +174,26 @@ class GuardedFormValidation(FormValidationAction):  # type: ignore[misc]
             events: list[Event] = await super().run(dispatcher, tracker, domain)
             return events
         slot = requested_slot(tracker)
+        if self.turn(tracker) is not Turn.ANSWER:
+            return []  # nothing filled: the form steps aside for the rules
+        said = len(dispatcher.messages)
+        events = await super().run(dispatcher, tracker, domain)
+        return events + await self._count_miss(dispatcher, tracker, slot, events, said)
+
+    def turn(self, tracker: Tracker) -> Turn:
+        """How the form takes the customer's latest message (bot/policy/form_turns.py)."""
+        slot = requested_slot(tracker)
         intent = (tracker.latest_message or {}).get("intent") or {}
         answer = self.answers_question(tracker, slot) or (
             slot in offered(tracker) and picks_offer(tracker)
         )
-        turn = classify_turn(
+        return classify_turn(
             self.form,
             slot,
             intent.get("name"),
             float(intent.get("confidence") or 0.0),
             answers_question=answer,
         )
-        if turn is not Turn.ANSWER:
-            return []  # nothing filled: the form steps aside for the rules
-        said = len(dispatcher.messages)
-        events = await super().run(dispatcher, tracker, domain)
-        return events + await self._count_miss(dispatcher, tracker, slot, events, said)
 
     async def _count_miss(
         self,

@@ -25,14 +25,16 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from rasa_sdk import FormValidationAction, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import replies, runtime
+from actions.forms import GuardedFormValidation, answering
 from actions.sender import parse_sender
 from actions.slots import Event, entity, latest_intent, latest_text, requested_slot, text_slot
+from bot.policy.form_turns import Turn
 from bot.policy.verification_answers import Reading, readings
 from bot.policy.verification_text import lock_answer
 
@@ -69,9 +71,14 @@ def postal_in_reply(text: str) -> str | None:
     return None
 
 
-class ValidateVerificationForm(FormValidationAction):  # type: ignore[misc]
-    def name(self) -> str:
-        return "validate_verification_form"
+class ValidateVerificationForm(GuardedFormValidation):
+    form = "verification_form"
+
+    def answers_question(self, tracker: Tracker, slot: str | None) -> bool:
+        text = latest_text(tracker)
+        if entity(tracker, "account_number") or entity(tracker, "postal_code"):
+            return True
+        return account_in_reply(text) is not None or postal_in_reply(text) is not None
 
     async def extract_verify_account(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -108,6 +115,8 @@ class ValidateVerificationForm(FormValidationAction):  # type: ignore[misc]
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[Event]:
+        if answering(tracker, self.form) and self.turn(tracker) is not Turn.ANSWER:
+            return []  # a question, another request or a no: the rules take it
         both = _both_answers(tracker)
         if both:
             return await _verify(dispatcher, tracker, both)

@@ -64,7 +64,34 @@ def test_account_from_bare_reply_then_postal_code_is_asked(services: FakeService
 def test_non_answer_is_not_taken_as_account(services: FakeServices) -> None:
     outcome = run(ValidateVerificationForm(), _answer("who is this?", "verify_account"))
 
-    assert outcome.events == []
+    assert "verify_account" not in outcome.slots()
+    assert outcome.slots()["form_misses"] == "verify_account:1"  # the second offers a way out
+    assert services.calls.made == []
+
+
+def test_a_question_is_left_to_the_rules(services: FakeServices) -> None:
+    asked = tracker(
+        "unverified", text="who is this?", intent="ask_who", form=FORM, requested="verify_account"
+    )
+
+    assert run(ValidateVerificationForm(), asked).events == []
+    assert services.calls.made == []
+
+
+def test_the_second_unusable_answer_offers_a_person_and_cancel(services: FakeServices) -> None:
+    stuck = tracker(
+        "unverified",
+        text="huh",
+        intent="nlu_fallback",
+        form=FORM,
+        requested="verify_account",
+        slots={"form_misses": "verify_account:1"},
+    )
+
+    outcome = run(ValidateVerificationForm(), stuck)
+
+    assert [b["title"] for b in outcome.buttons] == ["Talk to a person", "Cancel"]
+    assert services.calls.made == []
 
 
 def test_both_answers_verify_the_sender(services: FakeServices) -> None:
