@@ -55,13 +55,15 @@ _REASON_WORDS = (
     (
         "not_received",
         r"never (?:got|received|arrived|came|delivered)|not (?:received|delivered)|"
+        r"(?:don'?t|dont|do not) think (?:we|i) (?:ever )?(?:got|received)|"
         r"didn'?t (?:get|receive|arrive)|missing|no delivery",
     ),
     ("damaged", r"damaged|broken|defective|faulty|doesn'?t work|smashed|cracked|dented|torn|leak"),
     (
         "wrong_amount",
         r"wrong amount|overcharg|too (?:much|high)|amount is wrong|incorrect|"
-        r"wrong price|charged (?:twice|double)|should be",
+        r"wrong price|charged (?:twice|double)|billed (?:twice|double|for)|should be|"
+        r"only (?:ordered|got|received) \d+|quantity|extra charge",
     ),
     ("other", r"\bother\b|something else"),
 )
@@ -157,9 +159,10 @@ class ValidateDisputeForm(GuardedFormValidation):
     async def extract_dispute_reason(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        if requested_slot(tracker) != REASON:
+        asked = requested_slot(tracker)
+        if asked not in (REASON, INVOICE) or (asked == INVOICE and text_slot(tracker, REASON)):
             return {}
-        reason = dispute_reason(latest_text(tracker))
+        reason = dispute_reason(latest_text(tracker))  # "the one from last month, never got it"
         return {REASON: reason} if reason else {}
 
     async def extract_dispute_description(

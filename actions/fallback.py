@@ -8,12 +8,15 @@ another.
 from __future__ import annotations
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import replies, runtime
+from actions.gate import verify_first
 from actions.sender import parse_sender
-from actions.slots import Event, latest_text, text_slot
+from actions.slots import Event, entity, latest_text, text_slot
+from bot.policy.verification_answers import readings
 
 FALLBACK_INTENT = "nlu_fallback"
 ESCALATE_AT = 2
@@ -58,3 +61,49 @@ class ActionFallback(Action):  # type: ignore[misc]
             )
             dispatcher.utter_message(text=replies.FALLBACK_ESCALATED)
         return []
+
+
+class ActionBareAnswer(Action):  # type: ignore[misc]
+    """A bare answer with no question pending ("4114", "acct 72004162 zip 63101").
+
+    From a sender who is not verified it is almost always the account number or postal code
+    someone volunteers to find out what they owe: verification starts with it, and the
+    balance follows. Anything else is not understood (:class:`ActionFallback`).
+    """
+
+    def name(self) -> str:
+        return "action_bare_answer"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[Event]:
+        text = latest_text(tracker)
+        answers = entity(tracker, "account_number") or entity(tracker, "postal_code")
+        amount_or_date = entity(tracker, "amount") or entity(tracker, "date")
+        if (
+            tracker.get_slot("verified") is not None
+            or not any(ch.isdigit() for ch in text)
+            or (amount_or_date and not answers)  # "$300", "the 15th": not who they are
+        ):
+            fallback: list[Event] = await ActionFallback().run(dispatcher, tracker, domain)
+            return fallback
+        both = readings(
+            text,
+            account_entity=entity(tracker, "account_number"),
+            postal_entity=entity(tracker, "postal_code"),
+        )
+        account = entity(tracker, "account_number") or _account_shaped(text)
+        prefill = [SlotSet("verify_account", account)] if account and not both else []
+        return [*prefill, *verify_first("balance")]
+
+
+def _account_shaped(text: str) -> str | None:
+    """A lone number that reads as an account answer: its last 4 digits, or letters with
+    digits ("A-1003"). A bare 5-digit number may as well be a ZIP, and is not guessed."""
+    words = [w.strip("#:,.;!?") for w in text.split()]
+    numbers = [w for w in words if any(ch.isdigit() for ch in w)]
+    if len(numbers) != 1:
+        return None
+    word = numbers[0]
+    digits = sum(ch.isdigit() for ch in word)
+    return word if digits == 4 or (digits and any(ch.isalpha() for ch in word)) else None

@@ -171,6 +171,8 @@ class GuardedFormValidation(FormValidationAction):  # type: ignore[misc]
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[Event]:
         if not answering(tracker, self.form):
+            if (tracker.active_loop or {}).get("name") == self.form:
+                return []  # back after a question the rules answered: it is no answer
             events: list[Event] = await super().run(dispatcher, tracker, domain)
             return events
         slot = requested_slot(tracker)

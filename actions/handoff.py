@@ -13,6 +13,7 @@ from rasa_sdk.types import DomainDict
 from actions import replies, runtime
 from actions.sender import parse_sender
 from actions.slots import Event, latest_text, leave_form, previous_action, text_slot
+from bot.policy.complaints import wants_a_person
 
 
 class ActionRequestHuman(Action):  # type: ignore[misc]
@@ -36,3 +37,19 @@ class ActionRequestHuman(Action):  # type: ignore[misc]
         )
         dispatcher.utter_message(text=replies.HUMAN_REQUESTED)
         return leave_form(tracker)
+
+
+class ActionBotChallenge(ActionRequestHuman):
+    """ "Are you a bot?" is answered; "I'm not talking to a robot, get me a person" is a
+    request for a person, whichever of the two NLU read it as."""
+
+    def name(self) -> str:
+        return "action_bot_challenge"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[Event]:
+        if wants_a_person(latest_text(tracker)):
+            return await super().run(dispatcher, tracker, domain)
+        dispatcher.utter_message(response="utter_bot_challenge")
+        return []

@@ -9,6 +9,7 @@ clears the slot at fault and says why. ``action_ask_ptp_confirmed`` reads the pr
 from __future__ import annotations
 
 import logging
+import re
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -51,6 +52,8 @@ _AMOUNT_PROBLEMS = {
 _DATE_PROBLEMS = {PromiseProblem.DATE_IN_PAST, PromiseProblem.DATE_TOO_FAR}
 #: ``ptp_amount`` said relative to the account ("half", "all of it"): ``share:<Share>``
 _SHARE = "share:"
+#: an amount per month makes a "promise" a plan proposal ("i'll pay 50 a month")
+_MONTHLY = re.compile(r"\b(?:a|per|each|every) month\b|\bmonthly\b|/\s?mo(?:nth)?\b")
 PLAN_INSTEAD = Choice("Set up a payment plan", "/request_payment_plan")
 
 
@@ -90,6 +93,8 @@ class ActionStartPromise(Action):  # type: ignore[misc]
     ) -> list[Event]:
         if verified_account(tracker) is None:
             return verify_first("promise")
+        if _MONTHLY.search(latest_text(tracker).lower()):
+            return [FollowupAction("action_start_plan")]  # "50 a month" is a plan proposal
         return [
             *leave_for_request(tracker, dispatcher, keep="promise_form"),
             SlotSet(AMOUNT, spoken_amount(tracker)),

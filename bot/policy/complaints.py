@@ -32,3 +32,23 @@ def refuses_contact(text: str) -> bool:
     """Whether ``text`` says no to being contacted ("and don't you dare start texting me
     again"): such a message is never taken as consent, whatever NLU reads it as."""
     return bool(_REFUSING.search(text.lower().replace("’", "'")))
+
+
+_PERSON = re.compile(
+    r"\b(?:person|human|agent|someone|somebody|representative|rep|manager|operator|people)\b"
+)
+_ASKING_WHAT_WE_ARE = re.compile(
+    r"^(?:are|r|is) (?:you|u|this|it) (?:a |an )?(?:real |actual |live )?"
+    r"(?:bot|robot|person|human|machine|ai|computer|automated)\b"
+)
+
+
+def wants_a_person(text: str) -> bool:
+    """Whether ``text`` demands a person ("get me a real person NOW", "a PERSON") rather than
+    asks what the bot is ("are you a real person?")."""
+    t = " ".join(text.lower().replace("’", "'").split())
+    if not _PERSON.search(t):
+        return False
+    return not _ASKING_WHAT_WE_ARE.search(t) or bool(
+        re.search(r"\b(?:get|give|put|want|need|talk|speak|connect|transfer)\b", t)
+    )

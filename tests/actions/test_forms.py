@@ -13,11 +13,13 @@ import pytest
 
 from actions.balance import ActionCheckBalance
 from actions.disputes import ValidateDisputeForm
+from actions.fallback import ActionBareAnswer
 from actions.greeting import ActionGoodbye, ActionOutOfScope
+from actions.handoff import ActionBotChallenge
 from actions.plans import ValidatePlanForm
 from actions.preferences import ActionOptIn
 from actions.promises import ActionStartPromise, ValidatePromiseForm
-from actions.replies import NOT_CAUGHT, STILL_NOT_CAUGHT, VENTING
+from actions.replies import HUMAN_REQUESTED, NOT_CAUGHT, STILL_NOT_CAUGHT, VENTING
 from tests.actions.conftest import run, tracker
 from tests.actions.fakes import Commitment, FakeServices, PlanView
 
@@ -374,3 +376,95 @@ def test_a_no_that_answers_the_reason_is_the_reason() -> None:
     )
 
     assert outcome.slots()["dispute_reason"] == "not_received"
+
+
+@pytest.mark.parametrize(
+    ("text", "entities", "prefilled"),
+    [
+        ("ok um 4114", {}, "4114"),
+        ("A-1003", {"account_number": "A-1003"}, "A-1003"),
+        ("balance. acct 72004162 zip 63101", {}, None),  # both, read by the form itself
+        ("19103", {}, None),  # a 5-digit number may be a ZIP: the form asks
+    ],
+)
+def test_a_bare_answer_from_a_stranger_starts_verification(
+    text: str, entities: dict[str, str], prefilled: str | None, services: FakeServices
+) -> None:
+    outcome = run(ActionBareAnswer(), tracker("unverified", text=text, entities=entities))
+
+    assert outcome.slots().get("verify_account") == prefilled
+    assert outcome.slots()["pending_request"] == "balance"
+    assert {"event": "followup", "name": "verification_form", "timestamp": None} in (outcome.events)
+
+
+@pytest.mark.parametrize(
+    ("text", "entities", "base"),
+    [
+        ("$300", {"amount": "$300"}, "unverified"),
+        ("lol", {}, "unverified"),
+        ("4114", {}, "verified"),
+    ],
+)
+def test_other_bare_answers_are_not_understood(
+    text: str, entities: dict[str, str], base: str, services: FakeServices
+) -> None:
+    outcome = run(ActionBareAnswer(), tracker(base, text=text, entities=entities))
+
+    assert "pending_request" not in outcome.slots()
+    assert outcome.messages  # the rephrase prompt
+
+
+def test_a_demand_for_a_person_read_as_are_you_a_bot_gets_one(services: FakeServices) -> None:
+    outcome = run(
+        ActionBotChallenge(),
+        tracker(text="im not talking to a robot. get me a real person NOW", intent="bot_challenge"),
+    )
+
+    assert [c[0][0] for c in services.calls.of("escalate")] == ["customer_request"]
+    assert outcome.messages == [HUMAN_REQUESTED]
+
+
+def test_are_you_a_bot_is_answered(services: FakeServices) -> None:
+    outcome = run(
+        ActionBotChallenge(), tracker(text="are you a real person?", intent="bot_challenge")
+    )
+
+    assert outcome.responses == ["utter_bot_challenge"]
+    assert services.calls.of("escalate") == []
+
+
+def test_an_amount_per_month_said_as_a_promise_is_a_plan() -> None:
+    outcome = run(
+        ActionStartPromise(),
+        tracker(text="i'll pay 50 a month, take it or leave it", intent="promise_to_pay"),
+    )
+
+    assert outcome.events == [{"event": "followup", "name": "action_start_plan", "timestamp": None}]
+
+
+def test_a_reason_given_instead_of_the_invoice_is_kept() -> None:
+    outcome = run(
+        ValidateDisputeForm(),
+        tracker(
+            text="the one from last month, i dont think we ever got that delivery",
+            intent="dispute",
+            form=DISPUTE,
+            requested="dispute_invoice",
+        ),
+    )
+
+    assert outcome.slots()["dispute_reason"] == "not_received"
+
+
+def test_back_after_a_question_the_question_is_not_the_answer() -> None:
+    back = tracker(
+        text="ok so what do i owe now then",
+        intent="check_balance",
+        form=DISPUTE,
+        requested="dispute_description",
+        events=[],
+    )
+    # the form runs again after action_check_balance answered: nothing is taken from it
+    back.events.insert(-2, {"event": "action", "name": "action_check_balance"})
+
+    assert run(ValidateDisputeForm(), back).events == []

@@ -18,6 +18,8 @@ from actions.sender import Sender, parse_sender
 
 ACTION_NAMES = {
     "action_greet",
+    "action_bot_challenge",
+    "action_bare_answer",
     "action_ask_who",
     "action_goodbye",
     "action_out_of_scope",
