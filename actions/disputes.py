@@ -69,6 +69,8 @@ _REASON_WORDS = (
 )
 _ALL_WORDS = re.compile(r"\b(all|everything|every invoice|whole (?:account|balance|thing)|both)\b")
 _MAX_DESCRIPTION = 1000
+#: a reply this long to "describe the problem" is a description, whatever its intent
+_DESCRIBING_WORDS = 3
 #: an answer to "which invoice?" this long also describes the problem
 _DESCRIBED_WORDS = 5
 
@@ -129,6 +131,8 @@ class ValidateDisputeForm(GuardedFormValidation):
             return entity(tracker, "invoice_number") is not None or bool(
                 _ALL_WORDS.search(text.lower())
             )
+        if slot == DESCRIPTION:  # "no we never received it" describes, it does not cancel
+            return len(text.split()) >= _DESCRIBING_WORDS
         return slot == REASON and dispute_reason(text) is not None
 
     async def likely_choices(self, tracker: Tracker, slot: str) -> list[Choice]:

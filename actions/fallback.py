@@ -7,6 +7,8 @@ another.
 
 from __future__ import annotations
 
+import re
+
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -42,6 +44,8 @@ class ActionFallback(Action):  # type: ignore[misc]
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[Event]:
+        if tracker.get_slot("verified") is None and volunteers_identity(tracker):
+            return await ActionBareAnswer().run(dispatcher, tracker, domain)
         count = fallbacks_in_a_row(tracker)
         if count < ESCALATE_AT:
             dispatcher.utter_message(text=replies.REPHRASE)
@@ -78,13 +82,7 @@ class ActionBareAnswer(Action):  # type: ignore[misc]
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[Event]:
         text = latest_text(tracker)
-        answers = entity(tracker, "account_number") or entity(tracker, "postal_code")
-        amount_or_date = entity(tracker, "amount") or entity(tracker, "date")
-        if (
-            tracker.get_slot("verified") is not None
-            or not any(ch.isdigit() for ch in text)
-            or (amount_or_date and not answers)  # "$300", "the 15th": not who they are
-        ):
+        if tracker.get_slot("verified") is not None or not volunteers_identity(tracker):
             fallback: list[Event] = await ActionFallback().run(dispatcher, tracker, domain)
             return fallback
         both = readings(
@@ -95,6 +93,20 @@ class ActionBareAnswer(Action):  # type: ignore[misc]
         account = entity(tracker, "account_number") or _account_shaped(text)
         prefill = [SlotSet("verify_account", account)] if account and not both else []
         return [*prefill, *verify_first("balance")]
+
+
+def volunteers_identity(tracker: Tracker) -> bool:
+    """Whether the latest message is a number given as who the sender is, not as money or
+    a date ("ok um 4114" is; "$300", "300 bucks", "the 15th" are not)."""
+    text = latest_text(tracker)
+    if not any(ch.isdigit() for ch in text):
+        return False
+    if entity(tracker, "account_number") or entity(tracker, "postal_code"):
+        return True
+    return entity(tracker, "date") is None and not _MONEY_WORDS.search(text.lower())
+
+
+_MONEY_WORDS = re.compile(r"\$|\b(?:dollars?|bucks?|usd|cents?|k)\b")
 
 
 def _account_shaped(text: str) -> str | None:

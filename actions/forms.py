@@ -51,6 +51,7 @@ _PICK = re.compile(
     r"that amount|first one|1st one|whatever)\b"
 )
 _REFUSAL = re.compile(r"\b(?:no|nope|nah|not|don'?t|dont|never|can'?t|cannot|won'?t)\b")
+_OTHER_CHOICE = re.compile(r"\b(?:plan|installments?|person|human|agent|cancel)\b")
 _NOT_STEPS = {"action_extract_slots", "action_session_start"}
 
 
@@ -115,6 +116,8 @@ def picks_offer(tracker: Tracker) -> bool:
     """Whether the latest message accepts what was offered ("yes", "ok", "that one")."""
     intent = (tracker.latest_message or {}).get("intent") or {}
     text = " ".join(latest_text(tracker).lower().replace("’", "'").split())
+    if _OTHER_CHOICE.search(text):  # "ok a plan then" picks the plan, not the amount
+        return False
     if intent.get("name") == "affirm":
         return True
     return bool(_PICK.search(text)) and not _REFUSAL.search(text)

@@ -97,7 +97,7 @@ class ActionStartPromise(Action):  # type: ignore[misc]
             return [FollowupAction("action_start_plan")]  # "50 a month" is a plan proposal
         return [
             *leave_for_request(tracker, dispatcher, keep="promise_form"),
-            SlotSet(AMOUNT, spoken_amount(tracker)),
+            SlotSet(AMOUNT, spoken_amount(tracker) or _amount_in(latest_text(tracker))),
             SlotSet(DUE, entity(tracker, "date")),
             SlotSet(CONFIRMED, None),
             *reset_guard(),
@@ -174,7 +174,8 @@ class ValidatePromiseForm(GuardedFormValidation):
             return {AMOUNT: format_money(resolve(share, _owed(await _balance(account))))}
         amount = parse_amount(text) if value is not None else None
         if amount is None:
-            dispatcher.utter_message(text="Sorry, I didn't catch an amount.")
+            if text.strip():  # an answer, but not an amount (nothing said: just ask)
+                dispatcher.utter_message(text="Sorry, I didn't catch an amount.")
             return {AMOUNT: None}
         return {AMOUNT: format_money(amount)}
 
@@ -188,7 +189,8 @@ class ValidatePromiseForm(GuardedFormValidation):
             pass
         due = parse_date(text, await _customer_today(tracker))
         if due is None:
-            dispatcher.utter_message(text="Sorry, I didn't catch a date.")
+            if text.strip():
+                dispatcher.utter_message(text="Sorry, I didn't catch a date.")
             return {DUE: None}
         return {DUE: due.isoformat()}
 
@@ -229,6 +231,13 @@ class ValidatePromiseForm(GuardedFormValidation):
         )
         values = {slot: value for slot, value, _ in nearest if slot in clear}
         return events + reset(*clear) + ([offer(tracker, **values)] if values else [])
+
+
+def _amount_in(text: str) -> str | None:
+    """The one amount a request gives in digits when NLU tagged none ("can i pay 500 on
+    the 15th?")."""
+    amount = parse_amount(text)
+    return format_money(amount) if amount is not None else None
 
 
 def _nearest_choices(check: PromiseCheck, today: date) -> list[tuple[str, str, Choice]]:

@@ -89,10 +89,10 @@ def classify_turn(
         return Turn.ANSWER if answers else Turn.CANCEL
     if intent in _ALWAYS_SWITCH:
         return Turn.SWITCH
+    if intent in DIGRESSIONS:  # a question is answered first, whatever else it holds
+        return Turn.DIGRESSION
     if answers_question:
         return Turn.ANSWER
     if intent in SWITCHES:
         return Turn.SWITCH
-    if intent in DIGRESSIONS:
-        return Turn.DIGRESSION
     return Turn.ANSWER  # inform, affirm, out_of_scope, nlu_fallback: answers, usable or not

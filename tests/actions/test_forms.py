@@ -13,7 +13,7 @@ import pytest
 
 from actions.balance import ActionCheckBalance
 from actions.disputes import ValidateDisputeForm
-from actions.fallback import ActionBareAnswer
+from actions.fallback import ActionBareAnswer, ActionFallback
 from actions.greeting import ActionGoodbye, ActionOutOfScope
 from actions.handoff import ActionBotChallenge
 from actions.plans import ValidatePlanForm
@@ -468,3 +468,40 @@ def test_back_after_a_question_the_question_is_not_the_answer() -> None:
     back.events.insert(-2, {"event": "action", "name": "action_check_balance"})
 
     assert run(ValidateDisputeForm(), back).events == []
+
+
+def test_a_promise_request_with_a_bare_number_keeps_the_amount() -> None:
+    outcome = run(
+        ActionStartPromise(),
+        tracker(
+            text="can i pay 500 on the 15th?",
+            intent="promise_to_pay",
+            entities={"date": "the 15th"},
+        ),
+    )
+
+    assert outcome.slots()["ptp_amount"] == "500.00"
+
+
+def test_a_number_not_understood_from_a_stranger_starts_verification(
+    services: FakeServices,
+) -> None:
+    outcome = run(ActionFallback(), tracker("unverified", text="ok um 4114", intent="nlu_fallback"))
+
+    assert outcome.slots()["verify_account"] == "4114"
+    assert services.calls.of("escalate") == []
+
+
+def test_a_described_no_is_the_description() -> None:
+    outcome = run(
+        ValidateDisputeForm(),
+        tracker(
+            text="no we never received it",
+            intent="deny",
+            form=DISPUTE,
+            requested="dispute_description",
+            slots={"dispute_invoice": "INV-1003-01", "dispute_reason": "not_received"},
+        ),
+    )
+
+    assert outcome.slots()["dispute_description"] == "no we never received it"

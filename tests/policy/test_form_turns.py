@@ -61,3 +61,15 @@ def test_an_unsure_message_is_tried_as_the_answer(intent: str) -> None:
 def test_no_intent_is_an_answer() -> None:
     turn = classify_turn("promise_form", "ptp_amount", None, 0.0, answers_question=False)
     assert turn is Turn.ANSWER
+
+
+def test_a_question_is_answered_first_even_when_it_could_be_the_answer() -> None:
+    turn = classify_turn(
+        "dispute_form", "dispute_description", "check_balance", 0.9, answers_question=True
+    )
+    assert turn is Turn.DIGRESSION
+
+
+def test_a_no_that_also_answers_is_an_answer() -> None:
+    turn = classify_turn("dispute_form", "dispute_reason", "deny", 0.9, answers_question=True)
+    assert turn is Turn.ANSWER
