@@ -17,7 +17,7 @@ NLU_MIN_ENTITY_F1 ?= 0.90
 
 .PHONY: help envs model rasa-check run test lint format clean
 help:
-	@echo "make run    set up everything and start arbot"
+	@echo "make run    set up everything (training the model if needed) and start arbot"
 	@echo "make test   set up everything and run lint and the whole test suite"
 	@echo "make lint   ruff + mypy strict"
 	@echo "make model  train the Rasa model if config.yml, domain.yml, data/ or arbot_nlu/ changed"
@@ -87,7 +87,9 @@ rasa-check: model
 test: envs $(APP)/.chromium lint model rasa-check
 	$(APP)/bin/python -m pytest $(PYTEST_ARGS)
 
-run: envs
+# Trains the model first when it is missing or stale (the same rule as `make model`), so
+# the bot answers from the first message.
+run: envs model
 	$(APP)/bin/arbot db upgrade
 	$(APP)/bin/arbot demo --if-empty
 	$(APP)/bin/arbot run

@@ -21,6 +21,7 @@ import hashlib
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -79,11 +80,17 @@ def train() -> Path:
     if target.is_file():
         print(f"model is current ({target.name})")
         return target
-    print(f"==> training {target.relative_to(ROOT)}", flush=True)
+    print(
+        f"==> training {target.relative_to(ROOT)}: the data or the pipeline changed"
+        " (5 to 10 minutes on two cores; only when they change)",
+        flush=True,
+    )
+    started = time.monotonic()
     name = target.name.removesuffix(".tar.gz")
     _run("-m", "rasa", "train", "--fixed-model-name", name, "--out", str(MODELS))
     if not target.is_file():
         sys.exit(f"rasa train did not write {target}")
+    print(f"==> trained in {time.monotonic() - started:.0f} s", flush=True)
     for old in MODELS.glob("arbot-*.tar.gz"):
         if old != target:
             old.unlink()

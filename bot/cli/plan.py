@@ -34,6 +34,8 @@ class ProcessSpec:
     argv: tuple[str, ...]
     env: Mapping[str, str] = field(default_factory=dict)
     cwd: Path | None = None
+    #: a URL that answers once the process serves (Rasa: once its model is loaded)
+    ready_url: str | None = None
 
     @property
     def kind(self) -> str:
@@ -80,7 +82,8 @@ def processes(
     if unknown:
         raise ConfigError(f"--only: {', '.join(unknown)} is not one of {_names(settings)}")
     dialogue, notes = _dialogue(settings, root, only, var or root / "var")
-    own = (ProcessSpec("web", _web_argv(settings)), ProcessSpec("scheduler", _scheduler_argv()))
+    web = ProcessSpec("web", _web_argv(settings), ready_url=f"{_local_url(settings)}/health")
+    own = (web, ProcessSpec("scheduler", _scheduler_argv()))
     specs = (*dialogue, *own)
     if only:
         specs = tuple(spec for spec in specs if spec.name in only or spec.kind in only)
@@ -167,7 +170,10 @@ def _dialogue(
         command = rasa_server.rasa_command(
             rasa, model, url, endpoints, credentials, project=root, env=secrets
         )
-        specs.append(ProcessSpec(f"rasa-{number}", command.argv, command.env, command.cwd))
+        # Rasa listens only once its model is loaded: its root URL answering means ready
+        specs.append(
+            ProcessSpec(f"rasa-{number}", command.argv, command.env, command.cwd, f"{url}/")
+        )
     notes.append(f"Rasa serves {model.name}; it takes a minute to load before the bot answers")
     return (*actions, *specs), tuple(notes)
 
@@ -188,7 +194,14 @@ def _rasa_and_model(root: Path) -> tuple[Path, Path] | str:
 
 def _action_spec(number: int, url: str) -> ProcessSpec:
     command = rasa_server.action_server_command(sys.executable, url)
-    return ProcessSpec(f"actions-{number}", command.argv, command.env)
+    health = f"{url.rstrip('/').removesuffix('/webhook')}/health"
+    return ProcessSpec(f"actions-{number}", command.argv, command.env, ready_url=health)
+
+
+def _local_url(settings: Settings) -> str:
+    """The web app's address as seen from this machine."""
+    host = "127.0.0.1" if settings.web_host in ("0.0.0.0", "::", "") else settings.web_host  # noqa: S104
+    return f"http://{host}:{settings.web_port}"
 
 
 def _names(settings: Settings) -> str:

@@ -7,6 +7,11 @@ take over). A process that stops after it has been running for a while (a replic
 out of memory) is started again, and the gateway passes that replica over meanwhile; one
 that stops within :data:`STARTUP_SECONDS` of starting did not start at all, and then
 ``arbot run`` stops everything and says which one failed.
+
+``arbot run`` first says what it starts ("arbot is starting"), then waits until every
+process that serves answers — Rasa only listens once its model is loaded — and only then
+says "arbot is running": the first message after that is answered by the bot. Should a
+process not answer within :data:`READY_SECONDS`, it says which, and keeps running.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from pathlib import Path
 from types import FrameType
 
 import click
+import httpx
 
 from bot.cli.context import wired
 from bot.cli.plan import Plan, ProcessSpec, action_server_urls, processes, project_root
@@ -34,6 +40,8 @@ POLL_SECONDS = 0.5
 STOP_GRACE_SECONDS = 10
 #: a process that exits sooner than this after starting failed to start: everything stops
 STARTUP_SECONDS = 30.0
+#: how long ``arbot run`` waits for every process to answer before saying which did not
+READY_SECONDS = 300.0
 DEMO_PHONE = "+16175550101"
 
 
@@ -74,7 +82,12 @@ def run(only: tuple[str, ...]) -> None:
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
-    failure = supervise(plan, lambda: stopping, started=lambda c: _describe(settings, plan, c))
+    failure = supervise(
+        plan,
+        lambda: stopping,
+        started=lambda c: _describe(settings, plan, c),
+        ready=_announce,
+    )
     if failure is not None:
         raise click.ClickException(failure)
     click.echo("arbot stopped")
@@ -85,17 +98,34 @@ def supervise(
     stopping: Callable[[], bool],
     *,
     started: Callable[[Mapping[str, subprocess.Popen[bytes]]], None] = lambda _c: None,
+    ready: Callable[[float, list[str]], None] = lambda _s, _w: None,
     startup_seconds: float = STARTUP_SECONDS,
+    ready_seconds: float = READY_SECONDS,
+    answers: Callable[[str], bool] | None = None,
 ) -> str | None:
     """Runs the plan's processes until ``stopping()``, then stops them all.
 
     A process that exits after ``startup_seconds`` is started again; one that exits
     sooner stops everything, and the returned message names it (None after ``stopping``).
+    ``ready(seconds, waiting)`` is called once: when every process with a ``ready_url``
+    answers there (``waiting`` empty), or after ``ready_seconds`` with those that do not.
     """
-    children = {spec.name: _Child(spec, _start(spec), time.monotonic()) for spec in plan.specs}
+    answers = answers or _answers
+    begun = time.monotonic()
+    children = {spec.name: _Child(spec, _start(spec), begun) for spec in plan.specs}
     started({name: child.popen for name, child in children.items()})
+    waiting = {spec.name: spec.ready_url for spec in plan.specs if spec.ready_url}
+    announced = False
     failure = None
     while failure is None and not stopping():
+        if not announced:
+            for name, url in list(waiting.items()):
+                if answers(url):
+                    del waiting[name]
+            elapsed = time.monotonic() - begun
+            if not waiting or elapsed > ready_seconds:
+                ready(elapsed, sorted(waiting))
+                announced = True
         for name, child in children.items():
             status = child.popen.poll()
             if status is None:
@@ -110,13 +140,36 @@ def supervise(
     return failure
 
 
+def _answers(url: str) -> bool:
+    """Whether something answers HTTP at ``url`` (any status: it is listening)."""
+    try:
+        httpx.get(url, timeout=1.0)
+    except httpx.HTTPError:
+        return False
+    return True
+
+
+def _announce(seconds: float, waiting: list[str]) -> None:
+    if waiting:
+        click.echo(
+            f"arbot is running, but {', '.join(waiting)} did not answer within {seconds:.0f} s;"
+            " until it does, the bot answers that it is having trouble"
+        )
+    else:
+        click.echo(f"arbot is running: the bot answers now (ready {seconds:.0f} s after start)")
+
+
 def _describe(
     settings: Settings, plan: Plan, children: Mapping[str, subprocess.Popen[bytes]]
 ) -> None:
     """What runs where, and what to try first."""
     url = f"http://{settings.web_host}:{settings.web_port}"
     cli = _shown(Path(sys.executable).with_name("arbot"))
-    click.echo(f"arbot is running: {', '.join(children)}")
+    click.echo(f"arbot is starting: {', '.join(children)}")
+    if any(name.startswith("rasa-") for name in children):
+        click.echo(
+            "  wait for     'arbot is running' below: Rasa loads its model first (about a minute)"
+        )
     if "web" in children:
         click.echo(f"  console      {url}/console  (health: {url}/health)")
         click.echo(

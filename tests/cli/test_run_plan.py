@@ -61,6 +61,11 @@ def test_with_models_rasa_serves_the_newest_with_the_written_endpoints(tmp_path:
     actions = specs["actions-1"]
     assert actions.argv[:3] == (sys.executable, "-m", "rasa_sdk")
     assert actions.argv[actions.argv.index("--port") + 1] == "5155"
+    # what `arbot run` waits for before it says "arbot is running"
+    assert rasa.ready_url == "http://127.0.0.1:5105/"
+    assert actions.ready_url == "http://127.0.0.1:5155/health"
+    assert specs["web"].ready_url == f"http://127.0.0.1:{settings.web_port}/health"
+    assert specs["scheduler"].ready_url is None
 
 
 def test_the_scheduler_is_started_as_arbot_scheduler(tmp_path: Path) -> None:

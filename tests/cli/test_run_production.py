@@ -166,3 +166,52 @@ def test_a_process_that_dies_while_starting_stops_everything(tmp_path: Path) -> 
     assert time.monotonic() - started < 20
     with pytest.raises(ProcessLookupError):  # the scheduler was stopped (and reaped) too
         os.kill(int((tmp_path / "pid").read_text()), 0)
+
+
+def _late_server(port: int, delay: float) -> str:
+    """A process that, like Rasa loading its model, listens only after ``delay`` seconds."""
+    return (
+        "import http.server, time\n"
+        f"time.sleep({delay})\n"
+        f"http.server.HTTPServer(('127.0.0.1', {port}), http.server.BaseHTTPRequestHandler)"
+        ".serve_forever()\n"
+    )
+
+
+def test_running_is_announced_once_every_server_answers_not_before(tmp_path: Path) -> None:
+    from tests.cli.test_run import free_port
+
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/"
+    rasa = ProcessSpec("rasa-1", (sys.executable, "-c", _late_server(port, 1.5)), ready_url=url)
+    calls: list[tuple[float, list[str]]] = []
+    began = time.monotonic()
+    failure = supervise(
+        Plan((rasa, _spec("scheduler", tmp_path, "import time; time.sleep(60)"))),
+        lambda: bool(calls) or time.monotonic() > began + 20,
+        ready=lambda seconds, waiting: calls.append((seconds, waiting)),
+    )
+    assert failure is None
+    assert len(calls) == 1
+    seconds, waiting = calls[0]
+    assert waiting == []
+    assert seconds >= 1.5  # not before the server listened
+
+
+def test_a_server_that_never_answers_is_named_when_the_wait_ends(tmp_path: Path) -> None:
+    from tests.cli.test_run import free_port
+
+    silent = ProcessSpec(
+        "rasa-1",
+        (sys.executable, "-c", "import time; time.sleep(60)"),
+        ready_url=f"http://127.0.0.1:{free_port()}/",
+    )
+    calls: list[tuple[float, list[str]]] = []
+    began = time.monotonic()
+    supervise(
+        Plan((silent,)),
+        lambda: bool(calls) or time.monotonic() > began + 20,
+        ready=lambda seconds, waiting: calls.append((seconds, waiting)),
+        ready_seconds=1.0,
+    )
+    assert [waiting for _, waiting in calls] == [["rasa-1"]]
