@@ -18,6 +18,7 @@ from actions import replies, runtime
 from actions.gate import verify_first
 from actions.sender import parse_sender
 from actions.slots import Event, entity, latest_text, text_slot
+from actions.verification import account_entity
 from bot.policy.verification_answers import readings
 
 FALLBACK_INTENT = "nlu_fallback"
@@ -87,10 +88,10 @@ class ActionBareAnswer(Action):  # type: ignore[misc]
             return fallback
         both = readings(
             text,
-            account_entity=entity(tracker, "account_number"),
+            account_entity=account_entity(tracker),
             postal_entity=entity(tracker, "postal_code"),
         )
-        account = entity(tracker, "account_number") or _account_shaped(text)
+        account = account_entity(tracker) or _account_shaped(text)
         prefill = [SlotSet("verify_account", account)] if account and not both else []
         return [*prefill, *verify_first("balance")]
 
@@ -101,7 +102,7 @@ def volunteers_identity(tracker: Tracker) -> bool:
     text = latest_text(tracker)
     if not any(ch.isdigit() for ch in text):
         return False
-    if entity(tracker, "account_number") or entity(tracker, "postal_code"):
+    if account_entity(tracker) or entity(tracker, "postal_code"):
         return True
     return entity(tracker, "date") is None and not _MONEY_WORDS.search(text.lower())
 

@@ -35,7 +35,7 @@ from actions.forms import GuardedFormValidation, answering
 from actions.sender import parse_sender
 from actions.slots import Event, entity, latest_intent, latest_text, requested_slot, text_slot
 from bot.policy.form_turns import Turn
-from bot.policy.verification_answers import Reading, readings
+from bot.policy.verification_answers import Reading, can_be_account, readings
 from bot.policy.verification_text import lock_answer
 
 ACCOUNT, POSTAL = "verify_account", "verify_postal_code"
@@ -49,15 +49,17 @@ _AMOUNT_INTENTS = frozenset({"promise_to_pay", "request_payment_plan", "claim_pa
 def account_in_reply(text: str) -> str | None:
     """The account number in a bare reply ("A-1003", "acct # A1003", "1003"), or None.
 
-    Taken only when a word holds a digit, so "who is this?" is never tried as an answer
-    (a wrong try counts towards the lock).
+    Taken only when a word holds at least the last 4 digits (:func:`can_be_account`), so
+    "who is this?" or "i paid 300" is never tried as an answer (a wrong try counts towards
+    the lock).
     """
     words = [w.strip("#:,.;!?") for w in text.split()]
     words = [w for w in words if w and w.lower() not in _ACCOUNT_WORDS]
     for index, word in enumerate(words):
         if any(ch.isdigit() for ch in word):
             before = words[index - 1] if index else ""
-            return before + word if len(before) == 1 and before.isalpha() else word
+            found = before + word if len(before) == 1 and before.isalpha() else word
+            return found if can_be_account(found) else None
     return None
 
 
@@ -76,7 +78,7 @@ class ValidateVerificationForm(GuardedFormValidation):
 
     def answers_question(self, tracker: Tracker, slot: str | None) -> bool:
         text = latest_text(tracker)
-        if entity(tracker, "account_number") or entity(tracker, "postal_code"):
+        if account_entity(tracker) or entity(tracker, "postal_code"):
             return True
         return account_in_reply(text) is not None or postal_in_reply(text) is not None
 
@@ -86,7 +88,7 @@ class ValidateVerificationForm(GuardedFormValidation):
         asked = requested_slot(tracker)
         if asked == POSTAL and text_slot(tracker, ACCOUNT):
             return {}  # a bare ZIP NLU calls an account number must not replace the account
-        value = entity(tracker, "account_number")
+        value = account_entity(tracker)
         if value is None and asked == ACCOUNT:
             value = account_in_reply(latest_text(tracker))
         return {ACCOUNT: value} if value else {}
@@ -128,6 +130,12 @@ class ValidateVerificationForm(GuardedFormValidation):
         return events + await _verify(dispatcher, tracker, [Reading(account, postal)])
 
 
+def account_entity(tracker: Tracker) -> str | None:
+    """The ``account_number`` NLU found in the latest message, when it can be one."""
+    value = entity(tracker, "account_number")
+    return value if value is not None and can_be_account(value) else None
+
+
 def _stripped(value: Any) -> str | None:
     return (str(value).strip() or None) if value is not None else None
 
@@ -144,7 +152,7 @@ def _both_answers(tracker: Tracker) -> list[Reading]:
         return []
     found = readings(
         latest_text(tracker),
-        account_entity=entity(tracker, "account_number"),
+        account_entity=account_entity(tracker),
         postal_entity=entity(tracker, "postal_code"),
     )
     if requested_slot(tracker) in (ACCOUNT, POSTAL):

@@ -81,7 +81,7 @@ def train() -> Path:
         print(f"model is current ({target.name})")
         return target
     print(
-        f"==> training {target.relative_to(ROOT)}: the data or the pipeline changed"
+        f"==> training {target.relative_to(ROOT)}: none trained from the current data yet"
         " (5 to 10 minutes on two cores; only when they change)",
         flush=True,
     )

@@ -83,6 +83,14 @@ def readings(
     return sorted(both, key=lambda r: _unlikeliness(r, account_entity, postal_entity))
 
 
+def can_be_account(value: str) -> bool:
+    """Whether an ``account_number`` NLU found can be one: at least the last 4 digits.
+
+    "i paid 300 on the 10th" gives no account number, whatever the model tags.
+    """
+    return sum(ch.isdigit() for ch in value) >= _MIN_BARE_DIGITS
+
+
 def _values(text: str) -> list[_Value]:
     """The code-like values of ``text``, each with the label standing before it."""
     joined = _TWO_WORD_POSTCODE.sub(lambda m: m.group(1).replace(" ", _JOINER), text)

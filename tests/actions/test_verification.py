@@ -30,6 +30,7 @@ def _answer(text: str, requested: str | None, **kwargs: Any) -> Tracker:
         ("A 1003", "A1003"),
         ("who is this?", None),
         ("i don't know", None),
+        ("i paid 300 on the 10th", None),
         ("", None),
     ],
 )
@@ -66,6 +67,23 @@ def test_non_answer_is_not_taken_as_account(services: FakeServices) -> None:
 
     assert "verify_account" not in outcome.slots()
     assert outcome.slots()["form_misses"] == "verify_account:1"  # the second offers a way out
+    assert services.calls.made == []
+
+
+def test_an_amount_the_model_tags_as_an_account_number_is_not_taken(
+    services: FakeServices,
+) -> None:
+    """ "i paid 300 on the 10th": the model may tag 300 as an account number; fewer than
+    the last 4 digits is none, so the form still asks for the account number."""
+    said = _answer(
+        "i paid 300 on the 10th, why am i still getting these messages",
+        "verify_account",
+        intent="claim_paid",
+        entities={"account_number": "300", "date": "the 10th"},
+    )
+    outcome = run(ValidateVerificationForm(), said)
+
+    assert "verify_account" not in outcome.slots()
     assert services.calls.made == []
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.policy.verification_answers import Reading, readings
+from bot.policy.verification_answers import Reading, can_be_account, readings
 
 
 @pytest.mark.parametrize(
@@ -66,3 +66,11 @@ def test_the_nlu_entities_decide_the_order_of_two_look_alikes() -> None:
 )
 def test_a_message_that_is_not_plainly_both_answers_gives_no_reading(text: str) -> None:
     assert readings(text) == []
+
+
+@pytest.mark.parametrize(
+    ("value", "can_be"),
+    [("300", False), ("10", False), ("A-12", False), ("1003", True), ("A-1003", True)],
+)
+def test_an_account_number_has_at_least_its_last_four_digits(value: str, can_be: bool) -> None:
+    assert can_be_account(value) is can_be
