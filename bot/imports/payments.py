@@ -8,7 +8,7 @@ due first (:func:`bot.policy.allocation.allocate`); what is left is an unapplied
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -44,32 +44,56 @@ class PaymentPlan:
 
     def write(self, session: Session, context: ImportContext) -> Counts:
         """Applies the new payments in order, then writes them with their applications."""
-        cash = _Applier(ledger.open_invoices(session, {p.account_id for p in self.new}))
-        ordered = sorted(self.new, key=lambda p: (p.row.received_date, p.row.line))
-        for part in batches(ordered):
-            payments, applications = [], []
-            for payment in part:
-                applied, unapplied = cash.apply(payment)
-                payments.append(_new_payment(payment, unapplied, context.now))
-                applications.append(applied)
-            ids = ledger.insert_returning_ids(session, Payment, "payment_id", payments)
-            ledger.insert_rows(
-                session,
-                PaymentApplication,
-                [
-                    {
-                        "payment_id": ids[p.row.payment_id],
-                        "invoice_id": invoice_id,
-                        "amount": amount,
-                    }
-                    for p, applied in zip(part, applications, strict=True)
-                    for invoice_id, amount in applied.items()
-                ],
-            )
-            context.progress(len(part))
-        ledger.update_rows(session, Invoice, cash.invoice_updates(context.now))
+        record_payments(session, self.new, context.now, context.progress)
         context.progress(self.unchanged)
         return Counts(inserted=len(self.new), unchanged=self.unchanged)
+
+
+@dataclass(frozen=True)
+class Applied:
+    """A payment recorded: its row id, the amount applied per invoice id, the credit left."""
+
+    id: int
+    by_invoice: dict[int, Decimal]
+    unapplied: Decimal
+
+
+def record_payments(
+    session: Session,
+    new: Sequence[NewPayment],
+    now: datetime,
+    progress: Callable[[int], None] = lambda _count: None,
+) -> dict[str, Applied]:
+    """Records new payments and applies them in (received date, line) order; by payment id.
+
+    The one cash application of arbot: the CSV import and a Stripe payment both come
+    here. Nothing commits; the caller's transaction holds the payments, their
+    applications and the invoices' new open amounts.
+    """
+    cash = _Applier(ledger.open_invoices(session, {p.account_id for p in new}))
+    ordered = sorted(new, key=lambda p: (p.row.received_date, p.row.line))
+    recorded: dict[str, Applied] = {}
+    for part in batches(ordered):
+        payments, applications = [], []
+        for payment in part:
+            applied, unapplied = cash.apply(payment)
+            payments.append(_new_payment(payment, unapplied, now))
+            applications.append((applied, unapplied))
+        ids = ledger.insert_returning_ids(session, Payment, "payment_id", payments)
+        ledger.insert_rows(
+            session,
+            PaymentApplication,
+            [
+                {"payment_id": ids[p.row.payment_id], "invoice_id": invoice_id, "amount": amount}
+                for p, (applied, _) in zip(part, applications, strict=True)
+                for invoice_id, amount in applied.items()
+            ],
+        )
+        for p, (applied, unapplied) in zip(part, applications, strict=True):
+            recorded[p.row.payment_id] = Applied(ids[p.row.payment_id], applied, unapplied)
+        progress(len(part))
+    ledger.update_rows(session, Invoice, cash.invoice_updates(now))
+    return recorded
 
 
 class _Applier:
