@@ -6,14 +6,16 @@ Three endpoints of Stripe's API are used, through stripe-python's ``StripeClient
 ``POST /v1/checkout/sessions/{id}/expire``. Everything else arbot learns from webhook
 events (:mod:`bot.payments.webhooks`).
 
-Calls are synchronous (the library's httpx client, one connection pool per process): the
-web app runs them in a worker thread. Every library error becomes
+Calls are synchronous (the library's requests client, a session per thread, so connections
+are reused): the web app runs them in a worker thread. (Its httpx client posts with
+``data=`` what httpx wants as ``content=``, a deprecation warning on every call.) Every library error becomes
 :class:`~bot.errors.PaymentProviderFailed`; a network error is retried by the library
 (creating is safe to retry: it carries an idempotency key).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from decimal import Decimal
@@ -58,7 +60,7 @@ class StripeCheckout:
             api_key,
             base_addresses={"api": api_url},
             max_network_retries=retries,
-            http_client=stripe.HTTPXClient(timeout=20, allow_sync_methods=True),
+            http_client=stripe.RequestsClient(timeout=20),
         )
 
     @classmethod
@@ -94,11 +96,11 @@ class StripeCheckout:
             raise PaymentProviderFailed(
                 f"stripe: {what} checkout session failed: {exc.user_message or type(exc).__name__}"
             ) from None
-        return as_session(found)
+        return as_session(found.to_dict())
 
 
-def as_session(found: Any) -> CheckoutSession:
-    """A Checkout Session object (stripe-python's, or its JSON) as arbot keeps it."""
+def as_session(found: Mapping[str, Any]) -> CheckoutSession:
+    """A Checkout Session (its JSON) as arbot keeps it."""
     expires = found.get("expires_at")
     return CheckoutSession(
         id=str(found["id"]),

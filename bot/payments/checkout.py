@@ -7,7 +7,8 @@ Three steps, so no transaction is held across a call to Stripe:
    the session already made for that amount, while open, is reused;
 2. (no transaction) Stripe is asked: an outdated session is expired first (unless it was
    paid meanwhile), then a new one is created under an idempotency key made of the
-   request, the amount and the session it replaces — two clicks at once make one session;
+   request (its id and part of its token's hash), the amount and the session it replaces —
+   two clicks at once make one session;
 3. (a transaction) the session is kept on the request, for the next click.
 """
 
@@ -65,6 +66,8 @@ class _Plan:
     amount: Decimal
     currency: str
     replaces: str | None
+    #: the request's token hash: with the id, unique even across restored databases
+    nonce: str = ""
 
 
 def open_link(
@@ -90,7 +93,8 @@ def open_link(
             return Opened("paid", old.amount, found.currency)
         if old.status == "open":
             gateway.expire(found.replaces)
-    key = f"arbot-pay-{found.request_id}-{to_minor_units(found.amount)}-{found.replaces or 'new'}"
+    cents = to_minor_units(found.amount)
+    key = f"arbot-pay-{found.request_id}-{found.nonce}-{cents}-{found.replaces or 'new'}"
     made = gateway.create(checkout_params(found, settings), idempotency_key=key)
     with sessions() as session, session.begin():
         _keep(session, found.request_id, made, now)
@@ -123,7 +127,14 @@ def _look_up(session: Session, token: str, now: datetime, settings: LinkSettings
     )
     if reusable:
         return Opened("redirect", owed, request.currency, request.session_url)
-    return _Plan(request.id, account.account_number, owed, request.currency, request.session_id)
+    return _Plan(
+        request.id,
+        account.account_number,
+        owed,
+        request.currency,
+        request.session_id,
+        request.token_hash[:16],
+    )
 
 
 def amount_due(
@@ -175,7 +186,7 @@ def checkout_params(plan: _Plan, settings: CheckoutSettings) -> dict[str, Any]:
         "client_reference_id": str(plan.request_id),
         "metadata": metadata,
         "payment_intent_data": {"metadata": dict(metadata)},
-        "payment_method_types": list(settings.payment_methods),
+        "allowed_payment_method_types": list(settings.payment_methods),
         "success_url": f"{base}{SUCCESS_PATH}",
         "cancel_url": f"{base}{CANCEL_PATH}",
     }
