@@ -8,8 +8,9 @@ events (:mod:`bot.payments.webhooks`).
 
 Calls are synchronous (the library's requests client, a session per thread, so connections
 are reused): the web app runs them in a worker thread. (Its httpx client posts with
-``data=`` what httpx wants as ``content=``, a deprecation warning on every call.) Every library error becomes
-:class:`~bot.errors.PaymentProviderFailed`; a network error is retried by the library
+``data=`` what httpx wants as ``content=``, a deprecation warning on every call.) Every
+library error becomes :class:`~bot.errors.PaymentProviderFailed`; a network error is
+retried by the library
 (creating is safe to retry: it carries an idempotency key).
 """
 
