@@ -9,9 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, cast
 
-from sqlalchemy import CursorResult, func, select
+from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -61,9 +60,9 @@ def claim_event(session: Session, event_id: str, event_type: str, now: datetime)
         module.insert(table(StripeEvent))
         .values(id=event_id, type=event_type[:64], received_at=now)
         .on_conflict_do_nothing(index_elements=["id"])
+        .returning(table(StripeEvent).c.id)
     )
-    result = cast(CursorResult[Any], session.execute(statement))
-    return bool(result.rowcount)
+    return session.execute(statement).first() is not None
 
 
 def payment_by_id(session: Session, payment_id: str) -> Payment | None:
