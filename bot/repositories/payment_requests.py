@@ -184,3 +184,23 @@ def collected_with(session: Session, method: str, start: date, end: date) -> Dec
         Payment.method == method, Payment.received_date.between(start, end)
     )
     return as_decimal(session.scalar(query))
+
+
+def recent_payments(session: Session, limit: int) -> list[tuple[PaymentLine, str]]:
+    """The latest ``limit`` payments of all accounts with their account number."""
+    query = (
+        select(
+            Payment.payment_id,
+            Payment.received_date,
+            Payment.amount,
+            Payment.method,
+            Payment.invoice_number,
+            Payment.unapplied_amount,
+            Payment.created_at,
+            Account.account_number,
+        )
+        .join(Account, Account.id == Payment.account_id)
+        .order_by(Payment.received_date.desc(), Payment.id.desc())
+        .limit(limit)
+    )
+    return [(PaymentLine(*row[:7]), row[7]) for row in session.execute(query)]
