@@ -156,3 +156,20 @@ def reverse(
             taken.append((invoice_id, share))
             left -= share
     return from_credit, taken
+
+
+#: reminder kinds that carry a pay link with Stripe on (a promise's, an installment's)
+LINKED_REMINDERS = frozenset({"ptp_reminder", "installment_reminder"})
+
+
+def link_slot(public_url: str) -> str:
+    """The placeholder a reminder is worded with until its pay link is made at sending."""
+    return f"{public_url.rstrip('/')}/pay/…"
+
+
+def reminder_link(provider: str, public_url: str, template_link: str, kind: str) -> str | None:
+    """The link a reminder of ``kind`` is worded with: with Stripe, the placeholder for a
+    promise or installment reminder (and none for others); else ``ARBOT_PAYMENT_LINK``."""
+    if provider == "stripe":
+        return link_slot(public_url) if kind in LINKED_REMINDERS else None
+    return template_link
