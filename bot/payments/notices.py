@@ -15,7 +15,9 @@ from sqlalchemy.orm import Session
 
 from bot.db.models import Account
 from bot.policy.decision_notices import Addressee
-from bot.repositories import conversations
+from bot.policy.reminder_state import Reach
+from bot.policy.reminders import choose_channel
+from bot.repositories import conversations, payment_requests
 from bot.services import decisions
 from bot.services.decisions import Notice
 from bot.services.delivery import Delivered, Postman
@@ -32,6 +34,35 @@ def notice_for(
         return None
     to, address = found
     return Notice(to.channel, address, text(to), key)
+
+
+def notice_to(
+    found: payment_requests.Reach,
+    consumer: bool,
+    company: str,
+    key: str,
+    text: Callable[[Addressee], str],
+) -> Notice | None:
+    """:func:`notice_for` from what :func:`bot.repositories.payment_requests.reach` read in
+    one statement (the webhook's hot path): the latest open conversation's channel, else
+    the channel reminders would use."""
+    channel, address = found.conversation_channel, found.conversation_sender
+    if channel is None or address is None:
+        reach = Reach(
+            sms=found.sms,
+            telegram=found.telegram,
+            sms_consent=found.sms_consent,
+            sms_opt_out=found.sms_opt_out,
+            telegram_opt_out=found.telegram_opt_out,
+            cease=found.cease,
+        )
+        channel, _reason = choose_channel(reach)
+        address = {"sms": found.sms, "telegram": found.telegram}.get(channel or "")
+    if channel is None or address is None:
+        return None
+    return Notice(
+        channel, address, text(Addressee(channel, consumer, company, found.currency)), key
+    )
 
 
 async def queue_notice(postman: Postman, notice: Notice | None) -> Delivered | None:

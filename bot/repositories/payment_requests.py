@@ -9,13 +9,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bot.db.models import (
     Account,
+    Contact,
+    ContactPreference,
+    Conversation,
     Installment,
     Invoice,
     Payment,
@@ -23,6 +27,7 @@ from bot.db.models import (
     PaymentPlan,
     PaymentRequest,
     PaymentReversal,
+    Promise,
     StripeEvent,
 )
 from bot.db.types import as_decimal
@@ -204,3 +209,136 @@ def recent_payments(session: Session, limit: int) -> list[tuple[PaymentLine, str
         .limit(limit)
     )
     return [(PaymentLine(*row[:7]), row[7]) for row in session.execute(query)]
+
+
+# --- the webhook's hot path: one statement per question, Core, no ORM loading -----------
+
+
+@dataclass(frozen=True)
+class PayingRequest:
+    """A payment request with its account, as recording a payment needs them, and what
+    else the payment may touch (so nothing is asked about what the account does not have)."""
+
+    id: int
+    status: str
+    purpose: str
+    target: str | None
+    account_id: int
+    account_number: str
+    timezone: str | None
+    consumer: bool
+    recorded: bool  # a payment with this PaymentIntent exists already
+    reversals_waiting: bool
+    pending_promise: bool
+    active_plan: bool
+
+
+def lock_paying(session: Session, request_id: int, intent: str) -> PayingRequest | None:
+    """The request and its account, both rows held (``FOR UPDATE``) until the end of the
+    transaction, in one statement: two events of one payment, or two payments of one
+    account, are applied one after the other."""
+    pending = (
+        select(Promise.id)
+        .where(Promise.account_id == Account.id, Promise.status == "pending")
+        .exists()
+    )
+    plan = (
+        select(PaymentPlan.id)
+        .where(PaymentPlan.account_id == Account.id, PaymentPlan.status == "active")
+        .exists()
+    )
+    query = (
+        select(
+            PaymentRequest.id,
+            PaymentRequest.status,
+            PaymentRequest.purpose,
+            PaymentRequest.target,
+            Account.id,
+            Account.account_number,
+            Account.timezone,
+            Account.consumer,
+            select(Payment.id).where(Payment.payment_id == intent).exists(),
+            select(PaymentReversal.id)
+            .where(
+                PaymentReversal.payment_intent == intent,
+                PaymentReversal.reversal_payment_id.is_(None),
+            )
+            .exists(),
+            pending,
+            plan,
+        )
+        .join(Account, Account.id == PaymentRequest.account_id)
+        .where(PaymentRequest.id == request_id)
+        .with_for_update(of=[table(PaymentRequest), table(Account)])
+    )
+    row = session.execute(query).first()
+    return None if row is None else PayingRequest(*row)
+
+
+def mark_paid(session: Session, request_id: int, intent: str, now: datetime) -> None:
+    """The request is paid by ``intent``."""
+    session.execute(
+        update(table(PaymentRequest))
+        .where(table(PaymentRequest).c.id == request_id)
+        .values(status="paid", payment_intent=intent, updated_at=now)
+    )
+
+
+@dataclass(frozen=True)
+class Reach:
+    """Where the account can be told something: its latest open conversation, its
+    contacts and consent, and the currency it is billed in."""
+
+    conversation_channel: str | None
+    conversation_sender: str | None
+    sms: str | None
+    telegram: str | None
+    sms_consent: bool
+    sms_opt_out: bool
+    telegram_opt_out: bool
+    cease: bool
+    currency: str
+
+
+def reach(session: Session, account_id: int) -> Reach:
+    """:class:`Reach` of the account, in one statement."""
+    latest = (
+        select(Conversation.channel, Conversation.sender)
+        .where(Conversation.account_id == account_id, Conversation.ended_at.is_(None))
+        .order_by(Conversation.last_message_at.desc(), Conversation.id.desc())
+        .limit(1)
+    )
+
+    def contact(channel: str) -> Any:
+        return (
+            select(Contact.address)
+            .where(Contact.account_id == account_id, Contact.channel == channel)
+            .scalar_subquery()
+        )
+
+    def preference(column: Any) -> Any:
+        return select(column).where(ContactPreference.account_id == account_id).scalar_subquery()
+
+    currency = (
+        select(Invoice.currency)
+        .where(Invoice.account_id == account_id)
+        .order_by(Invoice.issue_date.desc(), Invoice.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    query = select(
+        latest.with_only_columns(Conversation.channel).scalar_subquery(),
+        latest.with_only_columns(Conversation.sender).scalar_subquery(),
+        contact("sms"),
+        contact("telegram"),
+        preference(ContactPreference.sms_consent),
+        preference(ContactPreference.sms_opt_out),
+        preference(ContactPreference.telegram_opt_out),
+        preference(ContactPreference.cease),
+        currency,
+    )
+    row = session.execute(query).one()
+    return Reach(
+        row[0], row[1], row[2], row[3], bool(row[4]), bool(row[5]), bool(row[6]), bool(row[7]),
+        row[8] or "USD",
+    )  # fmt: skip

@@ -219,30 +219,39 @@ def settle_paid(
     policy: Policy,
     *,
     default_zone: ZoneInfo | None = None,
+    promises: bool = True,
+    plans: bool = True,
 ) -> Settled:
     """Settles, inside the caller's transaction, what the account's payments now cover.
 
     The review's own rules, for one account, as soon as a payment is recorded (a Stripe
     payment): a promise reached is kept, covered installments are paid, a plan paid in
     full is completed. Only those: breaking and missing stay the calendar's, decided by
-    the daily review.
+    the daily review. ``promises`` or ``plans`` False: the caller knows the account has no
+    pending promise or no active plan, so they are not looked for.
     """
     review = _Review(now, policy, default_zone)
-    promises = repo.pending_promises(session, after_id=0, limit=BATCH, account_id=account_id)
-    plans = repo.active_plans(session, after_id=0, limit=BATCH, account_id=account_id)
-    created = [p.created_at.date() for p in promises] + [p.created_at.date() for p in plans]
+    pending = (
+        repo.pending_promises(session, after_id=0, limit=BATCH, account_id=account_id)
+        if promises
+        else []
+    )
+    active = (
+        repo.active_plans(session, after_id=0, limit=BATCH, account_id=account_id) if plans else []
+    )
+    created = [p.created_at.date() for p in pending] + [p.created_at.date() for p in active]
     if not created:
         return Settled()
     received = repo.payments(session, {account_id}, min(created) - timedelta(days=1))
     paid = received.get(account_id, [])
     kept = [
         change
-        for p in promises
+        for p in pending
         if (change := _settle_promise(p, paid, review)) and change["status"] == "kept"
     ]
     installments: list[dict[str, Any]] = []
     changed_plans: list[dict[str, Any]] = []
-    for plan in plans:
+    for plan in active:
         _settle_plan(plan, paid, review, installments, changed_plans)
     installments = [i for i in installments if i["status"] == "paid"]
     completed = [p for p in changed_plans if p["status"] == "completed"]
