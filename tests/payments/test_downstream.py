@@ -7,9 +7,11 @@ from datetime import date
 from decimal import Decimal
 
 from bot.services.accounts import account_overview
+from bot.services.disputes import claim_paid
 from bot.services.payments_list import account_payments, recent_payments
+from bot.services.reminder_plan import plan
 from bot.services.reports import aging_report, kpi_report
-from tests.payments.conftest import PayDesk
+from tests.payments.conftest import NOW, PayDesk
 
 TODAY = date(2026, 11, 22)
 
@@ -41,3 +43,19 @@ def test_kpis_count_what_was_collected_in_chat_and_aging_falls_the_same_day(
     assert kpis["collected_in_chat"] == "300.00"
     assert before == "1200.00"
     assert after == "900.00"
+
+
+def test_i_paid_just_now_finds_the_stripe_payment(desk: PayDesk) -> None:
+    desk.pay(desk.link(amount=Decimal("300.00")))
+    with desk.sessions() as session:
+        claim = claim_paid(session, "A-7", None, channel="sms", now=NOW)
+    assert claim.matched_payment_id is not None
+    assert claim.matched_amount == Decimal("300.00")
+    assert claim.dispute is None
+
+
+def test_reminders_stop_once_everything_is_paid(desk: PayDesk) -> None:
+    due = [p for p in plan(desk.sessions, NOW, desk.settings) if not p.decision.held]
+    assert [p.decision.kind for p in due] == ["dunning"]
+    desk.pay(desk.link())
+    assert [p for p in plan(desk.sessions, NOW, desk.settings) if not p.decision.held] == []
