@@ -183,14 +183,6 @@ def payments_of(session: Session, account_id: int) -> list[PaymentLine]:
     return [PaymentLine(*row) for row in session.execute(query)]
 
 
-def collected_with(session: Session, method: str, start: date, end: date) -> Decimal:
-    """What payments by ``method`` received from ``start`` to ``end`` inclusive add up to."""
-    query = select(func.coalesce(func.sum(Payment.amount), 0)).where(
-        Payment.method == method, Payment.received_date.between(start, end)
-    )
-    return as_decimal(session.scalar(query))
-
-
 def recent_payments(session: Session, limit: int) -> list[tuple[PaymentLine, str]]:
     """The latest ``limit`` payments of all accounts with their account number."""
     query = (
