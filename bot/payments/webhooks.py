@@ -160,21 +160,7 @@ def _record(
         lambda to: rules.receipt(amount, allocations, applied.unapplied, applied.open_after, to),
     )
     repo.mark_paid(session, found.id, intent, now)
-    settled = Settled()
-    if found.pending_promise or found.active_plan:
-        settled = settle_paid(
-            session,
-            found.account_id,
-            now,
-            settings.policy,
-            default_zone=settings.default_zone,
-            promises=found.pending_promise,
-            plans=found.active_plan,
-        )
-    if found.reversals_waiting:
-        payment = session.get(Payment, applied.id)
-        if payment is not None:
-            reversals.apply_waiting(session, payment, now, settings.default_zone)
+    settled = _settle(session, found, applied.id, now, settings)
     audit.record(
         session,
         at=now,
@@ -195,6 +181,33 @@ def _record(
         },
     )
     return Handled("recorded", notice)
+
+
+def _settle(
+    session: Session,
+    found: repo.PayingRequest,
+    payment_id: int,
+    now: datetime,
+    settings: WebhookSettings,
+) -> Settled:
+    """Keeps the promises and pays the installments the payment covers, and applies the
+    reversals that were waiting for it — each only when the account has one."""
+    settled = Settled()
+    if found.pending_promise or found.active_plan:
+        settled = settle_paid(
+            session,
+            found.account_id,
+            now,
+            settings.policy,
+            default_zone=settings.default_zone,
+            promises=found.pending_promise,
+            plans=found.active_plan,
+        )
+    if found.reversals_waiting:
+        payment = session.get(Payment, payment_id)
+        if payment is not None:
+            reversals.apply_waiting(session, payment, now, settings.default_zone)
+    return settled
 
 
 def _tell(
