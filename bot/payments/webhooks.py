@@ -40,7 +40,7 @@ from bot.policy.contact_windows import local_date
 from bot.policy.rules import Policy
 from bot.repositories import audit
 from bot.repositories import payment_requests as repo
-from bot.services.customers import customer_zone
+from bot.services.customers import customer_zone, live_summary
 from bot.services.daily_review import Settled, settle_paid
 from bot.services.decisions import Notice
 
@@ -152,15 +152,20 @@ def _record(
     allocations = [
         rules.Allocation(applied.numbers[i], share) for i, share in applied.by_invoice.items()
     ]
+    repo.mark_paid(session, found.id, intent, now)
+    settled = _settle(session, found, applied.id, now, settings)
+    left = applied.open_after
+    if found.reversals_waiting:  # a refund came first: say what is owed after it
+        account = session.get(Account, found.account_id)
+        today = local_date(created, zone)
+        left = left if account is None else live_summary(session, account, today).total
     notice = notice_to(
         repo.reach(session, found.account_id),
         found.consumer,
         settings.company,
         f"stripe:receipt:{intent}",
-        lambda to: rules.receipt(amount, allocations, applied.unapplied, applied.open_after, to),
+        lambda to: rules.receipt(amount, allocations, applied.unapplied, left, to),
     )
-    repo.mark_paid(session, found.id, intent, now)
-    settled = _settle(session, found, applied.id, now, settings)
     audit.record(
         session,
         at=now,

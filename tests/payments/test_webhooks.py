@@ -266,6 +266,8 @@ def test_a_refund_before_its_payment_waits_and_is_applied_with_it(desk: PayDesk)
             "I-3": Decimal("400.00"),
         }
         assert _reversal_escalations(session) == 1
+    (receipt,) = desk.notices()
+    assert "You now owe $1,200.00" in receipt
 
 
 def test_bad_missing_or_stale_signatures_are_refused_and_nothing_is_stored(
