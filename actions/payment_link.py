@@ -1,4 +1,12 @@
-"""``action_pay_now``: where to pay — the payment link of ``ARBOT_PAYMENT_LINK``."""
+"""``action_pay_now``: where to pay.
+
+With ``ARBOT_PAYMENT_PROVIDER=link`` (the default) it is the ``ARBOT_PAYMENT_LINK``
+template, as before. With ``stripe`` each answer makes fresh ``/pay/{token}`` links
+(:func:`bot.payments.links.links_for_chat`): the pending promise's and the installment
+due within a week's, then the balance's — or only the balance's. The links are listed one
+per line rather than offered as buttons: an SMS customer answers a button with its
+number, which cannot open a web page.
+"""
 
 from __future__ import annotations
 
@@ -8,14 +16,18 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import runtime
+from actions import replies, runtime
 from actions.forms import leave_for_request
 from actions.gate import verified_account, verify_first
+from actions.ports import PayLinkView
 from actions.slots import Event
+from bot.errors import ArbotError
+from bot.payments.links import LinkSettings, links_for_chat, promise_link
 
 log = logging.getLogger(__name__)
 
 CALL_US = "To make a payment, please call us at the number on your statement. We're happy to help."
+NOTHING_TO_PAY = "There's nothing to pay on your account right now. Thank you!"
 
 
 def payment_link(template: str, account_number: str) -> str | None:
@@ -26,6 +38,42 @@ def payment_link(template: str, account_number: str) -> str | None:
         return template.strip().format(account_number=account_number)
     except (KeyError, IndexError, ValueError):
         log.warning("ARBOT_PAYMENT_LINK %r is not a valid link template", template)
+        return None
+
+
+def link_settings(rt: runtime.Runtime) -> LinkSettings:
+    """How this process makes pay links."""
+    settings = rt.settings
+    return LinkSettings(settings.public_url, settings.payment_link_days, settings.default_timezone)
+
+
+def stripe_enabled() -> bool:
+    """Whether pay links are Stripe Checkout links (``ARBOT_PAYMENT_PROVIDER=stripe``)."""
+    return runtime.current().settings.payment_provider == "stripe"
+
+
+async def pay_links(account: str) -> list[PayLinkView] | None:
+    """Fresh links for ``pay_now``; None when they could not be made."""
+    rt = runtime.current()
+    try:
+        found = await runtime.call(
+            links_for_chat, account, now=rt.now(), settings=link_settings(rt)
+        )
+    except ArbotError:
+        log.warning("pay links for %s could not be made", account, exc_info=True)
+        return None
+    return list(found)
+
+
+async def link_after_promise(account: str) -> PayLinkView | None:
+    """The link for the promise just recorded, when Stripe links are on."""
+    if not stripe_enabled():
+        return None
+    rt = runtime.current()
+    try:
+        return await runtime.call(promise_link, account, now=rt.now(), settings=link_settings(rt))
+    except ArbotError:
+        log.warning("the promise link for %s could not be made", account, exc_info=True)
         return None
 
 
@@ -40,6 +88,13 @@ class ActionPayNow(Action):  # type: ignore[misc]
         if account is None:
             return verify_first("pay_now")
         left = leave_for_request(tracker, dispatcher)
+        if stripe_enabled():
+            links = await pay_links(account)
+            if links is None:
+                dispatcher.utter_message(text=CALL_US)
+            else:
+                dispatcher.utter_message(text=replies.pay_links(links) if links else NOTHING_TO_PAY)
+            return left
         link = payment_link(runtime.current().settings.payment_link, account)
         dispatcher.utter_message(text=f"You can pay securely here: {link}" if link else CALL_US)
         return left

@@ -24,6 +24,17 @@ from bot.policy.rules import Policy
 # --- what the use cases return -----------------------------------------------------------
 
 
+class PayLinkView(Protocol):
+    @property
+    def url(self) -> str: ...
+    @property
+    def purpose(self) -> str: ...  # balance | promise | installment | invoice
+    @property
+    def amount(self) -> Decimal: ...
+    @property
+    def due_date(self) -> str | None: ...  # ISO, for a promise or an installment
+
+
 class VerificationResult(Protocol):
     @property
     def status(self) -> str: ...  # "verified" | "failed" | "locked"

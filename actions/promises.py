@@ -31,6 +31,7 @@ from actions.forms import (
     value_choice,
 )
 from actions.gate import verified_account, verify_first
+from actions.payment_link import link_after_promise
 from actions.ports import BalanceView
 from actions.sender import parse_sender
 from actions.slots import Event, entity, latest_text, requested_slot, reset, text_slot
@@ -336,4 +337,7 @@ class ActionRecordPromise(Action):  # type: ignore[misc]
             dispatcher.utter_message(text=replies.RECORD_FAILED)
         else:
             dispatcher.utter_message(text=replies.promise_recorded(record))
+            link = await link_after_promise(account)
+            if link is not None:
+                dispatcher.utter_message(text=replies.promise_pay_link(link))
         return reset(*FORM_SLOTS) + reset_guard()

@@ -12,7 +12,14 @@ from datetime import date
 from decimal import Decimal
 from itertools import groupby
 
-from actions.ports import BalanceView, ClaimResult, DisputeRecord, InvoiceView, PromiseRecord
+from actions.ports import (
+    BalanceView,
+    ClaimResult,
+    DisputeRecord,
+    InvoiceView,
+    PayLinkView,
+    PromiseRecord,
+)
 from bot.policy.money import cents
 from bot.policy.plans import PlanOffer, ScheduledPayment, minimum_down_payment
 from bot.policy.promises import PromiseCheck, PromiseProblem
@@ -366,3 +373,24 @@ def _join(words: Sequence[str]) -> str:
     if len(words) <= 1:
         return "".join(words)
     return ", ".join(words[:-1]) + " and " + words[-1]
+
+
+_PAY_PURPOSES = {"promise": "your promise of", "installment": "your installment of"}
+
+
+def pay_links(links: Sequence[PayLinkView]) -> str:
+    """Where to pay: one link, or one line per choice (the promise or installment first)."""
+    if len(links) == 1:
+        (link,) = links
+        return f"You can pay {money(link.amount)} securely here: {link.url}"
+    lines = ["You can pay securely here:"]
+    for link in links:
+        what = _PAY_PURPOSES.get(link.purpose, "the full balance of")
+        due = f" due {day(date.fromisoformat(link.due_date))}" if link.due_date else ""
+        lines.append(f"- {what} {money(link.amount)}{due}: {link.url}")
+    return "\n".join(lines)
+
+
+def promise_pay_link(link: PayLinkView) -> str:
+    """The link that follows a recorded promise."""
+    return f"You can pay it now, securely, here: {link.url}"

@@ -10,6 +10,7 @@ the value that failed, so the CLI and the web app can show them as they are::
     ├── NotFound               an account, invoice, user … does not exist
     ├── Conflict               the request contradicts stored state (duplicate user …)
     ├── DeliveryFailed         a channel provider refused or failed to send
+    ├── PaymentProviderFailed  the payment provider (Stripe) refused or could not be reached
     └── DialogueUnavailable    no Rasa server answered (unreachable, timed out, 5xx)
 """
 
@@ -63,6 +64,10 @@ class DeliveryFailed(ArbotError):
     def __init__(self, message: str, *, retryable: bool = False) -> None:
         super().__init__(message)
         self.retryable = retryable
+
+
+class PaymentProviderFailed(ArbotError):
+    """The payment provider refused a request or could not be reached."""
 
 
 class DialogueUnavailable(ArbotError):

@@ -23,6 +23,10 @@ from bot.errors import ConfigError
 from bot.policy.rules import Policy
 
 PROVIDERS = ("outbox", "twilio", "telegram")
+PAYMENT_PROVIDERS = ("link", "stripe")
+#: what Stripe Checkout can take here (SPEC §11 ``ARBOT_PAYMENT_METHODS``)
+PAYMENT_METHODS = ("card", "us_bank_account", "link", "cashapp", "amazon_pay")
+STRIPE_API_URL = "https://api.stripe.com"
 TRACKER_SCHEMES = ("sqlite", "postgresql", "postgres")
 LOCK_SCHEMES = ("redis", "rediss")
 #: the most Rasa replicas or action servers one setting may ask for
@@ -69,6 +73,15 @@ class Settings:
     #: how a customer reaches a person (phone or e-mail), in the HELP answer
     support_contact: str = ""
     payment_link: str = ""
+    #: ``link`` (the ``payment_link`` template) or ``stripe`` (Checkout links, SPEC §11)
+    payment_provider: str = "link"
+    stripe_secret_key: str = field(default="", repr=False)
+    stripe_webhook_secret: str = field(default="", repr=False)
+    #: Stripe's API base address (tests point it at a local fake)
+    stripe_api_url: str = STRIPE_API_URL
+    payment_methods: tuple[str, ...] = ("card", "us_bank_account")
+    #: days a ``/pay/{token}`` link stays valid
+    payment_link_days: int = 14
     now: datetime | None = None
     policy: Policy = field(default_factory=Policy)
     #: minutes between two reminder passes of the scheduler
@@ -157,6 +170,7 @@ def load_settings(
         webchat_token=_token(get("WEBCHAT_TOKEN"), "ARBOT_WEBCHAT_TOKEN"),
         **_scheduler(get),
         **_dialogue(get),
+        **_payments(get),
     )
 
 
@@ -193,6 +207,45 @@ def _scheduler(get: Callable[[str, str], str]) -> dict[str, Any]:
         "scheduler_interval_minutes": minutes,
         "scheduler_daily_at": daily_at,
         "scheduler_lock_poll_seconds": poll_seconds,
+    }
+
+
+def _payments(get: Callable[[str, str], str]) -> dict[str, Any]:
+    """The ``ARBOT_PAYMENT_*`` and ``ARBOT_STRIPE_*`` settings (SPEC §11).
+
+    Stripe needs its API key (``sk_…`` or ``rk_…``) and the webhook signing secret
+    (``whsec_…``): without either a payment could be taken but never recorded.
+    """
+    provider = get("PAYMENT_PROVIDER", "link")
+    if provider not in PAYMENT_PROVIDERS:
+        raise ConfigError(
+            f"ARBOT_PAYMENT_PROVIDER: {provider!r} is not one of {', '.join(PAYMENT_PROVIDERS)}"
+        )
+    key, secret = get("STRIPE_SECRET_KEY", ""), get("STRIPE_WEBHOOK_SECRET", "")
+    if provider == "stripe":
+        if not key.startswith(("sk_", "rk_")):
+            problem = "missing" if not key else "not a Stripe secret key (sk_… or rk_…)"
+            raise ConfigError(f"ARBOT_STRIPE_SECRET_KEY: {problem}, needed by provider stripe")
+        if not secret.startswith("whsec_"):
+            problem = "missing" if not secret else "not a webhook signing secret (whsec_…)"
+            raise ConfigError(f"ARBOT_STRIPE_WEBHOOK_SECRET: {problem}, needed by provider stripe")
+    methods = tuple(m.strip() for m in get("PAYMENT_METHODS", "card,us_bank_account").split(","))
+    unknown = [m for m in methods if m not in PAYMENT_METHODS]
+    if unknown or not any(methods):
+        raise ConfigError(
+            f"ARBOT_PAYMENT_METHODS: {','.join(unknown) or 'blank'} is not among"
+            f" {', '.join(PAYMENT_METHODS)}"
+        )
+    api_url = get("STRIPE_API_URL", STRIPE_API_URL).rstrip("/")
+    if not api_url.startswith(("https://", "http://")):
+        raise ConfigError(f"ARBOT_STRIPE_API_URL: {api_url!r} is not an http(s) URL")
+    return {
+        "payment_provider": provider,
+        "stripe_secret_key": key,
+        "stripe_webhook_secret": secret,
+        "stripe_api_url": api_url,
+        "payment_methods": methods,
+        "payment_link_days": _positive(get("PAYMENT_LINK_DAYS", "14"), "ARBOT_PAYMENT_LINK_DAYS"),
     }
 
 

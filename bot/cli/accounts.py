@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from bot.cli.context import today, wired
@@ -22,6 +24,15 @@ def show(account_number: str, as_json: bool) -> None:
     else:
         for line in describe(overview):
             click.echo(line)
+
+
+def payment_line(p: dict[str, Any]) -> str:
+    """One payment of ``show`` and ``payments``."""
+    credit = f"  credit {p['unapplied_amount']}" if p["unapplied_amount"] != "0.00" else ""
+    return (
+        f"  {p['received_date']} {p['amount']:>12}  {p['method'] or '-':<15} {p['payment_id']}"
+        f"{credit}"
+    )
 
 
 def describe(o: AccountOverview) -> list[str]:
@@ -64,6 +75,8 @@ def describe(o: AccountOverview) -> list[str]:
     lines += [f"  #{e['id']} {e['reason']} ({e['status']})" for e in doc["escalations"]] or [
         "  none"
     ]
+    lines.append("payments:")
+    lines += [payment_line(p) for p in doc["payments"]] or ["  none"]
     c = doc["contact"]
     flags = [
         name for name in ("sms_consent", "sms_opt_out", "telegram_opt_out", "cease") if c[name]

@@ -10,7 +10,19 @@ from typing import Any
 
 import click
 
-from bot.cli import accounts, chat, database, demo, imports, outbox, reports, run, telegram, users
+from bot.cli import (
+    accounts,
+    chat,
+    database,
+    demo,
+    imports,
+    outbox,
+    pay,
+    reports,
+    run,
+    telegram,
+    users,
+)
 from bot.cli.reminders import reminders
 from bot.cli.scheduler import scheduler
 from bot.errors import ArbotError, ImportRejected
@@ -44,6 +56,8 @@ cli.add_command(database.db)
 cli.add_command(imports.import_)
 cli.add_command(demo.demo)
 cli.add_command(accounts.show)
+cli.add_command(pay.pay)
+cli.add_command(pay.payments)
 cli.add_command(reports.report)
 cli.add_command(users.user)
 cli.add_command(run.run)

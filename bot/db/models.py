@@ -250,7 +250,7 @@ class Escalation(Base):
     #: shown to the collector, never linked, since anyone may type any number
     named_account: Mapped[str | None] = mapped_column(String(64))
     # customer_request | fallback | cease | verification_failed | plan_approval |
-    # broken_promises | plan_default | dispute | hardship
+    # broken_promises | plan_default | dispute | hardship | payment_reversed
     reason: Mapped[str] = mapped_column(String(32))
     status: Mapped[str] = mapped_column(String(16))  # open | claimed | resolved
     assigned_to: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -448,3 +448,66 @@ class AuditEvent(Base):
     entity_id: Mapped[str] = mapped_column(String(64))
     action: Mapped[str] = mapped_column(String(32))
     detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class PaymentRequest(Base):
+    """A request to pay through a ``/pay/{token}`` link (SPEC §11).
+
+    Only the token's SHA-256 is stored: the link is a credential to a payment page. The
+    Checkout Session last created for it is kept with its amount, so opening the link
+    again reuses it while the amount owed has not changed.
+    """
+
+    __tablename__ = "payment_requests"
+    __table_args__ = (Index("ix_payment_requests_account_status", "account_id", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    purpose: Mapped[str] = mapped_column(String(16))  # balance | promise | installment | invoice
+    #: the promise id, installment id or invoice number paid (blank for the balance)
+    target: Mapped[str | None] = mapped_column(String(64))
+    amount: Mapped[Decimal]
+    currency: Mapped[str] = mapped_column(String(3))
+    status: Mapped[str] = mapped_column(String(16))  # open | paid | expired | cancelled
+    expires_at: Mapped[datetime]
+    session_id: Mapped[str | None] = mapped_column(String(255))
+    session_amount: Mapped[Decimal | None]
+    session_url: Mapped[str | None] = mapped_column(Text)
+    session_expires_at: Mapped[datetime | None]
+    #: the Stripe PaymentIntent that paid it
+    payment_intent: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class StripeEvent(Base):
+    """A Stripe webhook event already handled: each event id is handled once."""
+
+    __tablename__ = "stripe_events"
+
+    id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    type: Mapped[str] = mapped_column(String(64))
+    received_at: Mapped[datetime]
+
+
+class PaymentReversal(Base):
+    """Money taken back from a Stripe payment: a refund or a card dispute (SPEC §11).
+
+    ``source`` is the refund's charge or the dispute's id, unique so a reversal is counted
+    once. A reversal that arrives before its payment is recorded waits (no
+    ``reversal_payment_id``) and is applied when the payment is.
+    """
+
+    __tablename__ = "payment_reversals"
+    __table_args__ = (Index("ix_payment_reversals_intent", "payment_intent"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(255), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))  # refund | dispute
+    payment_intent: Mapped[str] = mapped_column(String(255))
+    amount: Mapped[Decimal]
+    #: the negative ledger entry (a ``payments`` row) that reverses it, once applied
+    reversal_payment_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id"))
+    created_at: Mapped[datetime]
+    applied_at: Mapped[datetime | None]

@@ -8,7 +8,7 @@ due first (:func:`bot.policy.allocation.allocate`); what is left is an unapplied
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -44,32 +44,62 @@ class PaymentPlan:
 
     def write(self, session: Session, context: ImportContext) -> Counts:
         """Applies the new payments in order, then writes them with their applications."""
-        cash = _Applier(ledger.open_invoices(session, {p.account_id for p in self.new}))
-        ordered = sorted(self.new, key=lambda p: (p.row.received_date, p.row.line))
-        for part in batches(ordered):
-            payments, applications = [], []
-            for payment in part:
-                applied, unapplied = cash.apply(payment)
-                payments.append(_new_payment(payment, unapplied, context.now))
-                applications.append(applied)
-            ids = ledger.insert_returning_ids(session, Payment, "payment_id", payments)
-            ledger.insert_rows(
-                session,
-                PaymentApplication,
-                [
-                    {
-                        "payment_id": ids[p.row.payment_id],
-                        "invoice_id": invoice_id,
-                        "amount": amount,
-                    }
-                    for p, applied in zip(part, applications, strict=True)
-                    for invoice_id, amount in applied.items()
-                ],
-            )
-            context.progress(len(part))
-        ledger.update_rows(session, Invoice, cash.invoice_updates(context.now))
+        record_payments(session, self.new, context.now, context.progress)
         context.progress(self.unchanged)
         return Counts(inserted=len(self.new), unchanged=self.unchanged)
+
+
+@dataclass(frozen=True)
+class Applied:
+    """A payment recorded: its row id, the amount applied per invoice id, the credit left,
+    the numbers of the invoices it paid and what the account had open right after it."""
+
+    id: int
+    by_invoice: dict[int, Decimal]
+    unapplied: Decimal
+    numbers: dict[int, str]
+    open_after: Decimal
+
+
+def record_payments(
+    session: Session,
+    new: Sequence[NewPayment],
+    now: datetime,
+    progress: Callable[[int], None] = lambda _count: None,
+) -> dict[str, Applied]:
+    """Records new payments and applies them in (received date, line) order; by payment id.
+
+    The one cash application of arbot: the CSV import and a Stripe payment both come
+    here. Nothing commits; the caller's transaction holds the payments, their
+    applications and the invoices' new open amounts.
+    """
+    cash = _Applier(ledger.open_invoices(session, {p.account_id for p in new}))
+    ordered = sorted(new, key=lambda p: (p.row.received_date, p.row.line))
+    recorded: dict[str, Applied] = {}
+    for part in batches(ordered):
+        payments, applications = [], []
+        for payment in part:
+            applied, unapplied = cash.apply(payment)
+            payments.append(_new_payment(payment, unapplied, now))
+            numbers, left = cash.numbers(applied), cash.open_total(payment.account_id)
+            applications.append((applied, unapplied, numbers, left))
+        ids = ledger.insert_returning_ids(session, Payment, "payment_id", payments)
+        ledger.insert_rows(
+            session,
+            PaymentApplication,
+            [
+                {"payment_id": ids[p.row.payment_id], "invoice_id": invoice_id, "amount": amount}
+                for p, (applied, *_) in zip(part, applications, strict=True)
+                for invoice_id, amount in applied.items()
+            ],
+        )
+        for p, (applied, unapplied, numbers, left) in zip(part, applications, strict=True):
+            recorded[p.row.payment_id] = Applied(
+                ids[p.row.payment_id], applied, unapplied, numbers, left
+            )
+        progress(len(part))
+    ledger.update_rows(session, Invoice, cash.invoice_updates(now))
+    return recorded
 
 
 class _Applier:
@@ -78,6 +108,7 @@ class _Applier:
     def __init__(self, open_invoices: Mapping[int, list[ledger.OpenInvoiceRecord]]) -> None:
         self._by_account = open_invoices
         self._open = {i.id: i.open_amount for found in open_invoices.values() for i in found}
+        self._numbers = {i.id: i.invoice_number for found in open_invoices.values() for i in found}
         self._touched: set[int] = set()
 
     def apply(self, payment: NewPayment) -> tuple[dict[int, Decimal], Decimal]:
@@ -95,6 +126,16 @@ class _Applier:
             self._open[invoice_id] -= amount
             self._touched.add(invoice_id)
         return by_id, unapplied
+
+    def numbers(self, applied: Mapping[int, Decimal]) -> dict[int, str]:
+        """The invoice numbers of the invoice ids in ``applied``."""
+        return {i: self._numbers[i] for i in applied}
+
+    def open_total(self, account_id: int) -> Decimal:
+        """What the account has open now (disputed invoices included)."""
+        return sum(
+            (self._open[r.id] for r in self._by_account.get(account_id, [])), Decimal("0.00")
+        )
 
     def invoice_updates(self, now: datetime) -> list[dict[str, Any]]:
         """The new open amount of every invoice that received cash."""

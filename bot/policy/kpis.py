@@ -29,6 +29,7 @@ class KpiInputs:
         promises_broken: promises dated in the period that were broken.
         conversations: conversations in the period.
         conversations_contained: of those, the ones that ended without an escalation.
+        collected_in_chat: payments by method ``stripe`` received in the period.
     """
 
     period_start: date
@@ -41,6 +42,7 @@ class KpiInputs:
     promises_broken: int
     conversations: int
     conversations_contained: int
+    collected_in_chat: Decimal = Decimal("0.00")
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,7 @@ class Kpis:
     promises_kept: int
     promises_broken: int
     bot_containment: Decimal | None
+    collected_in_chat: Decimal = Decimal("0.00")
 
 
 def ratio(numerator: Decimal, denominator: Decimal, places: int = 2) -> Decimal | None:
@@ -107,6 +110,7 @@ def compute_kpis(inputs: KpiInputs) -> Kpis:
         bot_containment=ratio(
             Decimal(inputs.conversations_contained), Decimal(inputs.conversations)
         ),
+        collected_in_chat=inputs.collected_in_chat,
     )
 
 

@@ -42,7 +42,7 @@ SMS_STOP_LINE = "Reply STOP to opt out"
 TELEGRAM_STOP_LINE = "Send /stop to opt out"
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "reminders"
 
-_NO_LINK = "Reply here to pay or ask a question."
+NO_LINK = "Reply here to pay or ask a question."
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -128,7 +128,7 @@ def _fields(
         "open_invoices": str(len(collectible)),
         "account_last4": last4(state.account_number),
         "payment_link": payment_link or "",
-        "pay": f"Pay at {payment_link} or reply here." if payment_link else _NO_LINK,
+        "pay": f"Pay at {payment_link} or reply here." if payment_link else NO_LINK,
     }
 
 

@@ -48,8 +48,11 @@ class ActivePlan:
     installments: tuple[ScheduledInstallment, ...]
 
 
-def pending_promises(session: Session, *, after_id: int, limit: int) -> list[PendingPromise]:
-    """The next ``limit`` pending promises after the promise ``after_id``, by id."""
+def pending_promises(
+    session: Session, *, after_id: int, limit: int, account_id: int | None = None
+) -> list[PendingPromise]:
+    """The next ``limit`` pending promises after the promise ``after_id``, by id (of one
+    account when ``account_id`` is given)."""
     query = (
         select(
             Promise.id,
@@ -64,11 +67,16 @@ def pending_promises(session: Session, *, after_id: int, limit: int) -> list[Pen
         .order_by(Promise.id)
         .limit(limit)
     )
+    if account_id is not None:
+        query = query.where(Promise.account_id == account_id)
     return [PendingPromise(*row) for row in session.execute(query)]
 
 
-def active_plans(session: Session, *, after_id: int, limit: int) -> list[ActivePlan]:
-    """The next ``limit`` active plans after the plan ``after_id``, with their installments."""
+def active_plans(
+    session: Session, *, after_id: int, limit: int, account_id: int | None = None
+) -> list[ActivePlan]:
+    """The next ``limit`` active plans after the plan ``after_id``, with their installments
+    (of one account when ``account_id`` is given)."""
     query = (
         select(PaymentPlan.id, PaymentPlan.account_id, PaymentPlan.created_at, Account.timezone)
         .join(Account, Account.id == PaymentPlan.account_id)
@@ -76,6 +84,8 @@ def active_plans(session: Session, *, after_id: int, limit: int) -> list[ActiveP
         .order_by(PaymentPlan.id)
         .limit(limit)
     )
+    if account_id is not None:
+        query = query.where(PaymentPlan.account_id == account_id)
     plans = session.execute(query).all()
     if not plans:
         return []

@@ -51,11 +51,11 @@ def highest_reference_number(session: Session) -> int:
 
 
 def payment_applied_to(session: Session, invoice_id: int) -> Payment | None:
-    """The latest payment applied to this invoice, if any."""
+    """The latest payment applied to this invoice, if any (a reversal is not one)."""
     query = (
         select(Payment)
         .join(PaymentApplication, PaymentApplication.payment_id == Payment.id)
-        .where(PaymentApplication.invoice_id == invoice_id)
+        .where(PaymentApplication.invoice_id == invoice_id, Payment.amount > 0)
         .order_by(Payment.received_date.desc(), Payment.id.desc())
         .limit(1)
     )
@@ -63,10 +63,11 @@ def payment_applied_to(session: Session, invoice_id: int) -> Payment | None:
 
 
 def payment_received_since(session: Session, account_id: int, since: date) -> Payment | None:
-    """The account's latest payment received on or after ``since``, if any."""
+    """The account's latest payment received on or after ``since``, if any (a Stripe
+    payment is one from the moment its webhook is applied; a reversal is not one)."""
     query = (
         select(Payment)
-        .where(Payment.account_id == account_id, Payment.received_date >= since)
+        .where(Payment.account_id == account_id, Payment.received_date >= since, Payment.amount > 0)
         .order_by(Payment.received_date.desc(), Payment.id.desc())
         .limit(1)
     )

@@ -179,7 +179,8 @@ def period_totals(session: Session, start: date, end: date) -> KpiInputs:
     """Everything the KPIs of [start, end] are computed from, in one statement.
 
     AR the day before the period and on its last day (and the part not past due then),
-    the credit sales of the period, its promises kept and broken and its conversations.
+    the credit sales of the period, its promises kept and broken, its conversations and
+    what was paid in the chat (payments by method ``stripe``, SPEC §11).
     """
     before = start - timedelta(days=1)
     ledger = _flows(before, end)
@@ -195,7 +196,15 @@ def period_totals(session: Session, start: date, end: date) -> KpiInputs:
         .label("credit_sales"),
     ).subquery("ar")
     promises, talks = _promise_outcomes(start, end), conversation_counts(start, end)
-    query = select(ar, promises, talks).select_from(ar.join(promises, true()).join(talks, true()))
+    in_chat = (
+        select(func.sum(Payment.amount))
+        .where(Payment.method == "stripe", Payment.received_date.between(start, end))
+        .scalar_subquery()
+        .label("in_chat")
+    )
+    query = select(ar, promises, talks, in_chat).select_from(
+        ar.join(promises, true()).join(talks, true())
+    )
     row = session.execute(query).one()
     return KpiInputs(
         period_start=start,
@@ -208,6 +217,7 @@ def period_totals(session: Session, start: date, end: date) -> KpiInputs:
         promises_broken=int(row.broken or 0),
         conversations=int(row.conversations or 0),
         conversations_contained=int(row.contained or 0),
+        collected_in_chat=as_decimal(row.in_chat),
     )
 
 

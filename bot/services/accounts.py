@@ -14,6 +14,7 @@ from bot.errors import NotFound
 from bot.policy.balances import OpenItem, days_past_due, summarize
 from bot.policy.money import format_money
 from bot.repositories import accounts as repo
+from bot.repositories import payment_requests
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,8 @@ class AccountOverview:
     disputes: tuple[dict[str, Any], ...]
     escalations: tuple[dict[str, Any], ...]
     contact: dict[str, Any]
+    #: payments and reversals, newest first (:func:`payment_json`)
+    payments: tuple[dict[str, Any], ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """The ``show --json`` document: money as two-place strings, dates ISO 8601."""
@@ -72,6 +75,7 @@ class AccountOverview:
             "disputes": list(self.disputes),
             "escalations": list(self.escalations),
             "contact": self.contact,
+            "payments": list(self.payments),
         }
 
 
@@ -149,7 +153,22 @@ def account_overview(session: Session, account_number: str, today: date) -> Acco
                 for e in repo.escalations(session, account.id)
             ),
             contact=_contact(session, account.id),
+            payments=tuple(
+                payment_json(p) for p in payment_requests.payments_of(session, account.id)
+            ),
         )
+
+
+def payment_json(p: payment_requests.PaymentLine) -> dict[str, Any]:
+    """A payment as ``show --json`` and ``payments --json`` print it."""
+    return {
+        "payment_id": p.payment_id,
+        "received_date": p.received_date.isoformat(),
+        "amount": format_money(p.amount),
+        "method": p.method,
+        "invoice_number": p.invoice_number,
+        "unapplied_amount": format_money(p.unapplied_amount),
+    }
 
 
 def _promise(p: Promise) -> dict[str, Any]:

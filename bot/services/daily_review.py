@@ -203,6 +203,70 @@ def _escalate_broken(
     return opened
 
 
+@dataclass(frozen=True)
+class Settled:
+    """What a payment settled at once: promises kept, installments paid, plans completed."""
+
+    promises_kept: tuple[int, ...] = ()
+    installments_paid: tuple[int, ...] = ()
+    plans_completed: tuple[int, ...] = ()
+
+
+def settle_paid(
+    session: Session,
+    account_id: int,
+    now: datetime,
+    policy: Policy,
+    *,
+    default_zone: ZoneInfo | None = None,
+    promises: bool = True,
+    plans: bool = True,
+) -> Settled:
+    """Settles, inside the caller's transaction, what the account's payments now cover.
+
+    The review's own rules, for one account, as soon as a payment is recorded (a Stripe
+    payment): a promise reached is kept, covered installments are paid, a plan paid in
+    full is completed. Only those: breaking and missing stay the calendar's, decided by
+    the daily review. ``promises`` or ``plans`` False: the caller knows the account has no
+    pending promise or no active plan, so they are not looked for.
+    """
+    review = _Review(now, policy, default_zone)
+    pending = (
+        repo.pending_promises(session, after_id=0, limit=BATCH, account_id=account_id)
+        if promises
+        else []
+    )
+    active = (
+        repo.active_plans(session, after_id=0, limit=BATCH, account_id=account_id) if plans else []
+    )
+    created = [p.created_at.date() for p in pending] + [p.created_at.date() for p in active]
+    if not created:
+        return Settled()
+    received = repo.payments(session, {account_id}, min(created) - timedelta(days=1))
+    paid = received.get(account_id, [])
+    kept = [
+        change
+        for p in pending
+        if (change := _settle_promise(p, paid, review)) and change["status"] == "kept"
+    ]
+    installments: list[dict[str, Any]] = []
+    changed_plans: list[dict[str, Any]] = []
+    for plan in active:
+        _settle_plan(plan, paid, review, installments, changed_plans)
+    installments = [i for i in installments if i["status"] == "paid"]
+    completed = [p for p in changed_plans if p["status"] == "completed"]
+    update_rows(session, Promise, kept)
+    update_rows(session, Installment, installments)
+    update_rows(session, PaymentPlan, completed)
+    _audit(session, "promise", kept, now)
+    _audit(session, "plan", completed, now)
+    return Settled(
+        tuple(c["id"] for c in kept),
+        tuple(i["id"] for i in installments),
+        tuple(p["id"] for p in completed),
+    )
+
+
 def _plan_page(
     sessions: sessionmaker[Session],
     after_id: int,

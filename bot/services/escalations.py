@@ -30,6 +30,7 @@ REASONS = frozenset(
         "plan_default",
         "dispute",
         "hardship",
+        "payment_reversed",
     }
 )
 

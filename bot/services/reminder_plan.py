@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.policy.payments import reminder_link
 from bot.policy.reminder_text import render
 from bot.policy.reminders import AccountState, Decision, decide
 from bot.repositories import reminder_states
@@ -111,9 +112,10 @@ def planned_message(
     decision = decide(state, now, settings.policy)
     if decision is None:
         return None
-    text = render(
-        decision, state, company=settings.company_name, payment_link=settings.payment_link
+    link = reminder_link(
+        settings.payment_provider, settings.public_url, settings.payment_link, decision.kind
     )
+    text = render(decision, state, company=settings.company_name, payment_link=link)
     return PlannedMessage(decision, text, address_for(state, decision.channel))
 
 

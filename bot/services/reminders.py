@@ -31,6 +31,7 @@ from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 
+from bot.payments.reminder_links import with_pay_links
 from bot.repositories.ledger import chunks
 from bot.services import reminder_sends
 from bot.services.daily_review import ReviewSummary, evaluate_day
@@ -140,7 +141,7 @@ async def run_pass(
             upcoming = read(page.span[1])
             if concurrency <= 1:
                 await asyncio.wait([upcoming])
-            await _act_on(postman, page, now, concurrency, summary)
+            await _act_on(postman, page, now, concurrency, summary, settings)
             summary.seconds = time.perf_counter() - started
             if progress is not None:
                 progress(summary)
@@ -154,7 +155,12 @@ async def run_pass(
 
 
 async def _act_on(
-    postman: Postman, page: Page, now: datetime, concurrency: int, summary: PassSummary
+    postman: Postman,
+    page: Page,
+    now: datetime,
+    concurrency: int,
+    summary: PassSummary,
+    settings: Settings,
 ) -> None:
     summary.accounts += page.accounts
     held = [p for p in page.planned if p.decision.held]
@@ -169,6 +175,7 @@ async def _act_on(
         claimed = await run_in_threadpool(reminder_sends.claim, postman.sessions, chunk, now)
         summary.duplicates += len(chunk) - len(claimed)
         won = [(p, claimed[p.decision.key]) for p in chunk if p.decision.key in claimed]
+        won = await run_in_threadpool(with_pay_links, postman.sessions, won, now, settings)
         outcomes = await reminder_sends.send_all(postman, won, concurrency)
         _count(outcomes, summary)
         await run_in_threadpool(reminder_sends.finish, postman.sessions, outcomes)

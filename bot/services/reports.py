@@ -61,6 +61,7 @@ class KpiReport:
             "promises_kept": k.promises_kept,
             "promises_broken": k.promises_broken,
             "bot_containment": _number(k.bot_containment),
+            "collected_in_chat": format_money(k.collected_in_chat),
         }
 
     def to_rows(self) -> list[dict[str, str]]:

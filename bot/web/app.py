@@ -23,13 +23,14 @@ from starlette.routing import Route
 from bot.container import Container, container
 from bot.services.chat import ChatDesk
 from bot.services.delivery import Postman
-from bot.web import api, console, gateway, telegram, twilio
+from bot.web import api, console, gateway, pay, telegram, twilio
 from bot.web.body_limit import BodyLimit
 from bot.web.console.templates import default_templates
 from bot.web.rate_limit import RateLimiter
 from integrations.providers import build_senders
 from integrations.rasa import DialogueEngine, RasaRestEngine
 from integrations.senders import MessageSender
+from integrations.stripe_checkout import CheckoutGateway
 
 
 def create_app(
@@ -37,6 +38,7 @@ def create_app(
     *,
     dialogue: DialogueEngine | None = None,
     senders: Mapping[str, MessageSender] | None = None,
+    checkout: CheckoutGateway | None = None,
 ) -> Starlette:
     """Builds the web app around the process container.
 
@@ -45,6 +47,8 @@ def create_app(
         dialogue: the dialogue engine (default: Rasa at ``ARBOT_RASA_URL``).
         senders: the message sender of each channel (default: from the settings,
             :func:`integrations.providers.build_senders`).
+        checkout: the Stripe Checkout gateway (default: the real one, built on first use,
+            when ``ARBOT_PAYMENT_PROVIDER=stripe``).
     """
     wiring = app_container or container()
     settings = wiring.settings
@@ -123,6 +127,8 @@ def create_app(
             answerer=telegram.callback_answerer(outbound.get("telegram")),
         ),
     ]
+    if settings.payment_provider == "stripe":
+        routes += pay.routes(pay.wiring(wiring, postman, checkout))
     return Starlette(
         routes=routes,
         lifespan=lifespan,

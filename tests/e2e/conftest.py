@@ -13,12 +13,14 @@ transcript from the database (:attr:`Stack.db`).
 from __future__ import annotations
 
 import os
+import secrets
 import subprocess
 import sys
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import ExitStack
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -31,6 +33,7 @@ from bot.db.engine import make_engine
 from integrations import rasa_server
 from tests.asgi_server import free_port, serving
 from tests.cli.runner import NOW, arbot
+from tests.fakes.stripe_api import FakeStripe
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.twilio_api import FROM as TWILIO_FROM
 from tests.fakes.twilio_api import FakeTwilio
@@ -52,6 +55,7 @@ class Stack:
     logs: Path
     twilio: FakeTwilio
     telegram: FakeTelegram
+    stripe: FakeStripe
 
     def chat(self, sender: str, message: str) -> list[dict[str, Any]]:
         """Posts one message to the gateway's web chat endpoint; returns its JSON answer."""
@@ -164,11 +168,15 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     web += ("--port", str(web_port), "--log-level", "warning", "--ws", "none")
 
     twilio, telegram = FakeTwilio(), FakeTelegram()
+    # keys made up for this run: the real stripe client talks to the fake
+    stripe = FakeStripe("sk_test_" + secrets.token_hex(12), "whsec_" + secrets.token_hex(16))
+    stripe.now = int(datetime.fromisoformat(NOW).timestamp())
     processes: list[_Process] = []
     db = make_engine(database_url)
     with ExitStack() as fakes:
         twilio.url = fakes.enter_context(serving(twilio.app()))
         telegram_url = telegram.api_url(fakes.enter_context(serving(telegram.app())))
+        stripe.base_url = fakes.enter_context(serving(stripe.app()))
         env |= {  # the real Twilio and Telegram adapters, sending to the fakes
             "ARBOT_PUBLIC_URL": web_url,
             "ARBOT_SMS_PROVIDER": "twilio",
@@ -180,6 +188,10 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             "ARBOT_TELEGRAM_TOKEN": telegram.token,
             "ARBOT_TELEGRAM_SECRET": TELEGRAM_SECRET,
             "ARBOT_TELEGRAM_API_URL": telegram_url,
+            "ARBOT_PAYMENT_PROVIDER": "stripe",
+            "ARBOT_STRIPE_SECRET_KEY": stripe.api_key,
+            "ARBOT_STRIPE_WEBHOOK_SECRET": stripe.webhook_secret,
+            "ARBOT_STRIPE_API_URL": stripe.base_url,
         }
         try:
             processes.append(_start("actions", actions.argv, {**env, **actions.env}, work))
@@ -189,7 +201,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             _wait_ready(processes[0], f"http://127.0.0.1:{action_port}/health", deadline)
             _wait_ready(processes[1], f"{rasa_url}/status", deadline)
             _wait_ready(processes[2], f"{web_url}/health", deadline)
-            yield Stack(web_url, rasa_url, action_url, database_url, db, work, twilio, telegram)
+            yield Stack(
+                web_url, rasa_url, action_url, database_url, db, work, twilio, telegram, stripe
+            )
         finally:
             for process in reversed(processes):
                 process.stop()

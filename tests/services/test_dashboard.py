@@ -283,6 +283,7 @@ def test_aging_and_kpis_are_what_the_reports_print(session: Session, book: Book)
         "promises_kept": 3,
         "promises_broken": 2,
         "bot_containment": 0.5,
+        "collected_in_chat": "0.00",
     }
     assert dash["aging"]["buckets"]["current"] == "500.00"
     assert dash["aging"]["buckets"]["1-30"] == "600.00"

@@ -108,6 +108,7 @@ def figures(doc: Mapping[str, Any]) -> list[Figure]:
         _figure("kpi-promises-kept", "Promises kept", kpis["promises_kept"]),
         _figure("kpi-promises-broken", "Promises broken", kpis["promises_broken"]),
         _rate("kpi-bot-containment", "Bot containment", kpis["bot_containment"]),
+        _money_figure("kpi-collected-in-chat", "Collected in chat", kpis["collected_in_chat"]),
         _money_figure("aging-total", f"Open AR on {doc['aging']['as_of']}", doc["aging"]["total"]),
         _money_figure("ptp-promised-amount", "Promised", summary["promised_amount"]),
         _money_figure("ptp-collected-amount", "Collected on promises", summary["collected_amount"]),

@@ -53,6 +53,7 @@ NAV = (
     NavLink("Disputes", "/console/disputes", "collector"),
     NavLink("Approvals", "/console/approvals", "collector"),
     NavLink("Link codes", "/console/link-codes", "collector"),
+    NavLink("Payments", "/console/payments", "collector"),
     NavLink("Dashboard", "/console/dashboard", "manager"),
     NavLink("Users", "/console/users", "manager"),
     NavLink("Settings", "/console/settings", "admin"),

@@ -1,0 +1,70 @@
+"""The messages a payment sends the customer: a receipt, "processing", "failed".
+
+Each is worked out inside the transaction that records what it tells (so it says what
+was stored) and sent after the commit under a key derived from the payment, so a replayed
+or raced webhook never tells the customer twice. They go out the way every notice of a
+decision goes out (:func:`bot.services.decisions.send`); :func:`queue_notice` is the one
+place to switch when outbound messages are queued.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy.orm import Session
+
+from bot.db.models import Account
+from bot.policy.decision_notices import Addressee
+from bot.policy.reminder_state import Reach
+from bot.policy.reminders import choose_channel
+from bot.repositories import conversations, payment_requests
+from bot.services import decisions
+from bot.services.decisions import Notice
+from bot.services.delivery import Delivered, Postman
+
+
+def notice_for(
+    session: Session, account: Account, company: str, key: str, text: Callable[[Addressee], str]
+) -> Notice | None:
+    """The notice to the account's customer, in their latest conversation (where they
+    were given the link) or on the channel reminders use; None with nowhere to send it."""
+    latest = conversations.latest_of_account(session, account.id)
+    found = decisions.addressee(session, account, None if latest is None else latest.id, company)
+    if found is None:
+        return None
+    to, address = found
+    return Notice(to.channel, address, text(to), key)
+
+
+def notice_to(
+    found: payment_requests.Reach,
+    consumer: bool,
+    company: str,
+    key: str,
+    text: Callable[[Addressee], str],
+) -> Notice | None:
+    """:func:`notice_for` from what :func:`bot.repositories.payment_requests.reach` read in
+    one statement (the webhook's hot path): the latest open conversation's channel, else
+    the channel reminders would use."""
+    channel, address = found.conversation_channel, found.conversation_sender
+    if channel is None or address is None:
+        reach = Reach(
+            sms=found.sms,
+            telegram=found.telegram,
+            sms_consent=found.sms_consent,
+            sms_opt_out=found.sms_opt_out,
+            telegram_opt_out=found.telegram_opt_out,
+            cease=found.cease,
+        )
+        channel, _reason = choose_channel(reach)
+        address = {"sms": found.sms, "telegram": found.telegram}.get(channel or "")
+    if channel is None or address is None:
+        return None
+    return Notice(
+        channel, address, text(Addressee(channel, consumer, company, found.currency)), key
+    )
+
+
+async def queue_notice(postman: Postman, notice: Notice | None) -> Delivered | None:
+    """Sends a payment's notice once per key (None: there was no one to tell)."""
+    return await decisions.send(postman, notice)
