@@ -8,6 +8,7 @@ builds the dialogue engine (tests hand in a fake).
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Mapping
 
@@ -27,6 +28,7 @@ from bot.web import api, console, gateway, telegram, twilio
 from bot.web.body_limit import BodyLimit
 from bot.web.console.templates import default_templates
 from bot.web.rate_limit import RateLimiter
+from bot.web.workers import Bell, Workers, dispatch_lock
 from integrations.providers import build_senders
 from integrations.rasa import DialogueEngine, RasaRestEngine
 from integrations.senders import MessageSender
@@ -37,6 +39,7 @@ def create_app(
     *,
     dialogue: DialogueEngine | None = None,
     senders: Mapping[str, MessageSender] | None = None,
+    background: bool = True,
 ) -> Starlette:
     """Builds the web app around the process container.
 
@@ -45,12 +48,22 @@ def create_app(
         dialogue: the dialogue engine (default: Rasa at ``ARBOT_RASA_URL``).
         senders: the message sender of each channel (default: from the settings,
             :func:`integrations.providers.build_senders`).
+        background: run the turn worker and the dispatcher while the app is served
+            (:mod:`bot.web.workers`; ``app.state.workers`` drains them by hand either way).
     """
     wiring = app_container or container()
     settings = wiring.settings
     engine = dialogue or RasaRestEngine(settings.rasa_urls)
     outbound = senders if senders is not None else build_senders(settings)
-    postman = Postman(wiring.sessions, wiring.clock, outbound)
+    turns_bell, outgoing_bell = Bell(), Bell()
+    postman = Postman(
+        wiring.sessions,
+        wiring.clock,
+        outbound,
+        wake=outgoing_bell.ring,
+        policy=settings.policy,
+        default_zone=settings.default_timezone,
+    )
     desk = ChatDesk(
         wiring.sessions,
         wiring.clock,
@@ -59,6 +72,15 @@ def create_app(
         postman=postman,
         support_contact=settings.support_contact,
         policy=settings.policy,
+        deferred=True,
+        wake_turns=turns_bell.ring,
+    )
+    workers = Workers(
+        desk,
+        postman,
+        lock=dispatch_lock(settings.database_url) if background else None,
+        turns=turns_bell,
+        outgoing=outgoing_bell,
     )
 
     console_ctx = console.ConsoleContext(
@@ -71,9 +93,15 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        stop = asyncio.Event()
+        running = asyncio.ensure_future(workers.run(stop)) if background else None
         try:
             yield
         finally:  # what the app built, the app closes
+            stop.set()
+            if running is not None:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await running
             if dialogue is None:
                 await engine.aclose()
             if senders is None:
@@ -123,9 +151,11 @@ def create_app(
             answerer=telegram.callback_answerer(outbound.get("telegram")),
         ),
     ]
-    return Starlette(
+    app = Starlette(
         routes=routes,
         lifespan=lifespan,
         exception_handlers=dict(console.EXCEPTION_HANDLERS),
         middleware=[Middleware(BodyLimit, max_bytes=settings.max_body_bytes)],
     )
+    app.state.workers = workers
+    return app
