@@ -99,12 +99,13 @@ def mark_done_many(session: Session, receipts: Sequence[tuple[int, str, str, str
     )  # fmt: skip
 
 
-def mark_in_doubt(session: Session, message_id: int, reason: str) -> None:
-    """A message that may or may not have gone: a person decides."""
+def release(session: Session, message_ids: Collection[int]) -> None:
+    """Puts claimed messages no sender was given back in the queue."""
+    target = table(Message)
     session.execute(
-        update(table(Message))
-        .where(Message.id == message_id)
-        .values(dispatch_state=IN_DOUBT, error=reason)
+        update(target)
+        .where(target.c.id.in_(sorted(message_ids)), target.c.dispatch_state == SENDING)
+        .values(dispatch_state=PENDING, attempts=target.c.attempts - 1)
     )
 
 

@@ -37,10 +37,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
 from bot.clock import Clock
+from bot.db.outage import outlasting
 from bot.errors import Conflict, DeliveryFailed, InputError, NotFound
 from bot.policy.contact_windows import window_decision
 from bot.policy.delivery_status import supersedes
-from bot.policy.retries import DEFAULT_RETRY, DONE, FAILED, IN_DOUBT, RetryPolicy, after_failure
+from bot.policy.retries import DEFAULT_RETRY, DONE, FAILED, RetryPolicy, after_failure
 from bot.policy.rules import DEFAULT_POLICY, Policy
 from bot.repositories import audit, contacts, messages, reminder_attempts
 from bot.repositories import dispatch_queue as queue
@@ -119,7 +120,7 @@ async def send_now(
     done: dict[int, Sent] = {}
     left = set(message_ids)
     while left:
-        claimed = await run_in_threadpool(_claim, postman, len(left), left)
+        claimed = await outlasting(_claim, postman, len(left), left)
         if not claimed:
             break
         for sent in await _attempt(postman, claimed, concurrency):
@@ -130,7 +131,7 @@ async def send_now(
 
 async def dispatch_due(postman: Postman, *, batch: int = 500, concurrency: int = 64) -> int:
     """One pass of the dispatcher: sends up to ``batch`` due messages; how many it tried."""
-    claimed = await run_in_threadpool(_claim, postman, batch, None)
+    claimed = await outlasting(_claim, postman, batch, None)
     if claimed:
         await _attempt(postman, claimed, concurrency)
     return len(claimed)
@@ -163,13 +164,22 @@ class _Outcome:
     provider: str
     receipt: Receipt | None = None
     failure: DeliveryFailed | None = None
-    in_doubt: str | None = None
 
 
 async def _attempt(
     postman: Postman, claimed: Sequence[queue.Claimed], concurrency: int
 ) -> list[Sent]:
+    """Hands the claimed messages to their senders and stores what came of each.
+
+    When a send raises anything but :class:`DeliveryFailed` (a bug, a cancelled task, the
+    process stopping) the others are stopped: the messages no sender was given go back to
+    ``pending``; the answers already given are stored; those a sender had without an
+    answer may have gone and stay ``sending`` — in doubt once the lease is over, never
+    resent automatically.
+    """
     limit = asyncio.Semaphore(max(concurrency, 1))
+    handed: set[int] = set()
+    stopping = asyncio.Event()
 
     async def one(row: queue.Claimed) -> _Outcome:
         try:
@@ -178,17 +188,40 @@ async def _attempt(
             return _Outcome(row, "", failure=DeliveryFailed(str(exc), retryable=False))
         outbound = Outbound(row.channel, row.address, *_text_and_buttons(row), key=row.key)
         async with limit:
+            if stopping.is_set():
+                raise asyncio.CancelledError
+            handed.add(row.id)
             try:
                 return _Outcome(row, sender.provider, receipt=await sender.send(outbound))
             except DeliveryFailed as exc:
                 log.warning("message %s to %s failed: %s", row.id, row.channel, exc)
                 return _Outcome(row, sender.provider, failure=exc)
-            except Exception as exc:  # a sender's bug: it may have sent; a person decides
-                log.exception("message %s: the sender broke", row.id)
-                return _Outcome(row, sender.provider, in_doubt=f"sender error: {exc!r}")
+            except BaseException:
+                stopping.set()
+                raise
 
-    outcomes = await asyncio.gather(*(one(row) for row in claimed))
-    return await run_in_threadpool(_store, postman, outcomes)
+    tasks = [asyncio.ensure_future(one(row)) for row in claimed]
+    try:
+        outcomes = list(await asyncio.gather(*tasks))
+    except BaseException:
+        for task in tasks:
+            task.cancel()
+        unsent = [row.id for row in claimed if row.id not in handed]
+        answered = [
+            task.result()
+            for task in tasks
+            if task.done() and not task.cancelled() and task.exception() is None
+        ]
+        await asyncio.shield(run_in_threadpool(_release, postman, unsent))
+        await asyncio.shield(run_in_threadpool(_store, postman, answered))
+        raise
+    return await outlasting(_store, postman, outcomes)
+
+
+def _release(postman: Postman, message_ids: Sequence[int]) -> None:
+    if message_ids:
+        with postman.sessions() as session, session.begin():
+            queue.release(session, message_ids)
 
 
 def _text_and_buttons(row: queue.Claimed) -> tuple[str, tuple[Button, ...]]:
@@ -220,10 +253,7 @@ def _store(postman: Postman, outcomes: Sequence[_Outcome]) -> list[Sent]:
             status = _apply_early(session, o.provider, o.claimed.id, receipt)
             sent.append(Sent(o.claimed.id, DONE, status, receipt.provider_id))
         for o in outcomes:
-            if o.in_doubt is not None:
-                queue.mark_in_doubt(session, o.claimed.id, o.in_doubt)
-                sent.append(Sent(o.claimed.id, IN_DOUBT, "failed", error=o.in_doubt))
-            elif o.failure is not None:
+            if o.failure is not None:
                 sent.append(_after_failure(postman, session, o.claimed, o.failure, now))
     return sent
 
