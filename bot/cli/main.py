@@ -10,7 +10,19 @@ from typing import Any
 
 import click
 
-from bot.cli import accounts, chat, database, demo, imports, outbox, reports, run, telegram, users
+from bot.cli import (
+    accounts,
+    chat,
+    database,
+    demo,
+    dispatch,
+    imports,
+    outbox,
+    reports,
+    run,
+    telegram,
+    users,
+)
 from bot.cli.reminders import reminders
 from bot.cli.scheduler import scheduler
 from bot.errors import ArbotError, ImportRejected
@@ -49,6 +61,7 @@ cli.add_command(users.user)
 cli.add_command(run.run)
 cli.add_command(chat.chat)
 cli.add_command(outbox.outbox)
+cli.add_command(dispatch.dispatch)
 cli.add_command(telegram.telegram)
 cli.add_command(reminders)
 cli.add_command(scheduler)

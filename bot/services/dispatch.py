@@ -43,7 +43,7 @@ from bot.policy.contact_windows import window_decision
 from bot.policy.delivery_status import supersedes
 from bot.policy.retries import DEFAULT_RETRY, DONE, FAILED, RetryPolicy, after_failure
 from bot.policy.rules import DEFAULT_POLICY, Policy
-from bot.repositories import audit, contacts, messages, reminder_attempts
+from bot.repositories import audit, contacts, messages, reminder_attempts, users
 from bot.repositories import dispatch_queue as queue
 from bot.services.customers import contact_channel, customer_zone
 from integrations.rasa import Button
@@ -333,6 +333,11 @@ def _decide(
 ) -> None:
     now = postman.clock.now()
     with postman.sessions() as session, session.begin():
+        if user_id is None and "@" in by:  # an operator naming a console user
+            user = users.by_email(session, by.strip().lower())
+            if user is None:
+                raise NotFound(f"by: no console user {by!r}")
+            user_id = user.id
         found = queue.stuck(session, message_id)
         if found is None:
             raise NotFound(f"message {message_id} is not failed or in doubt")

@@ -22,13 +22,11 @@ from starlette.responses import JSONResponse, PlainTextResponse
 from starlette.routing import Route
 
 from bot.container import Container, container
-from bot.services.chat import ChatDesk
-from bot.services.delivery import Postman
 from bot.web import api, console, gateway, telegram, twilio
 from bot.web.body_limit import BodyLimit
 from bot.web.console.templates import default_templates
 from bot.web.rate_limit import RateLimiter
-from bot.web.workers import Bell, Workers, dispatch_lock
+from bot.web.workers import build_workers
 from integrations.providers import build_senders
 from integrations.rasa import DialogueEngine, RasaRestEngine
 from integrations.senders import MessageSender
@@ -55,33 +53,8 @@ def create_app(
     settings = wiring.settings
     engine = dialogue or RasaRestEngine(settings.rasa_urls)
     outbound = senders if senders is not None else build_senders(settings)
-    turns_bell, outgoing_bell = Bell(), Bell()
-    postman = Postman(
-        wiring.sessions,
-        wiring.clock,
-        outbound,
-        wake=outgoing_bell.ring,
-        policy=settings.policy,
-        default_zone=settings.default_timezone,
-    )
-    desk = ChatDesk(
-        wiring.sessions,
-        wiring.clock,
-        engine,
-        settings.company_name,
-        postman=postman,
-        support_contact=settings.support_contact,
-        policy=settings.policy,
-        deferred=True,
-        wake_turns=turns_bell.ring,
-    )
-    workers = Workers(
-        desk,
-        postman,
-        lock=dispatch_lock(settings.database_url) if background else None,
-        turns=turns_bell,
-        outgoing=outgoing_bell,
-    )
+    workers = build_workers(wiring, engine, outbound, locked=background)
+    postman, desk = workers.postman, workers.desk
 
     console_ctx = console.ConsoleContext(
         sessions=wiring.sessions,

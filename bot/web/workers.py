@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -29,8 +30,11 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 from starlette.concurrency import run_in_threadpool
 
+from bot.container import Container
 from bot.scheduler.lock import FileLock, PostgresAdvisoryLock, SchedulerLock
 from bot.services import chat, dispatch
+from integrations.rasa import DialogueEngine
+from integrations.senders import MessageSender
 
 log = logging.getLogger(__name__)
 
@@ -179,3 +183,46 @@ class Workers:
             if idle_rounds % 120 == 0:  # now and then: what a dead eager sender left
                 await run_in_threadpool(dispatch.settle, self.postman, lease=self.lease)
             await self.outgoing.wait(self.poll)
+
+
+def build_workers(
+    wiring: Container,
+    dialogue: DialogueEngine,
+    senders: Mapping[str, MessageSender],
+    *,
+    locked: bool = True,
+) -> Workers:
+    """The desk, the postman and the workers of one process (the web app, ``arbot
+    dispatch``), the desk deferring SMS and Telegram turns to the turn worker.
+
+    Args:
+        locked: take the dispatcher lock before working (False: tests drain by hand).
+    """
+    settings = wiring.settings
+    turns_bell, outgoing_bell = Bell(), Bell()
+    postman = dispatch.Postman(
+        wiring.sessions,
+        wiring.clock,
+        senders,
+        wake=outgoing_bell.ring,
+        policy=settings.policy,
+        default_zone=settings.default_timezone,
+    )
+    desk = chat.ChatDesk(
+        wiring.sessions,
+        wiring.clock,
+        dialogue,
+        settings.company_name,
+        postman=postman,
+        support_contact=settings.support_contact,
+        policy=settings.policy,
+        deferred=True,
+        wake_turns=turns_bell.ring,
+    )
+    return Workers(
+        desk,
+        postman,
+        lock=dispatch_lock(settings.database_url) if locked else None,
+        turns=turns_bell,
+        outgoing=outgoing_bell,
+    )
