@@ -10,6 +10,7 @@ import click
 
 from bot.cli.context import wired
 from bot.cli.output import emit_json
+from bot.clock import ticking
 from bot.container import Container
 from bot.services import dispatch
 from bot.services.delivery import outbox as read_outbox
@@ -103,7 +104,7 @@ def _act(app: Container, retry_id: int | None, discard_id: int | None, by: str) 
     senders = build_senders(app.settings)
     postman = dispatch.Postman(
         app.sessions, app.clock, senders, policy=app.settings.policy,
-        default_zone=app.settings.default_timezone,
+        default_zone=app.settings.default_timezone, timer=ticking(app.clock),
     )  # fmt: skip
     if discard_id is not None:
         dispatch.discard(postman, discard_id, actor="operator", by=by)

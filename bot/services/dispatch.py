@@ -66,6 +66,9 @@ class Postman:
         policy: the contact window automated retries are held to.
         default_zone: the zone of customers without one (``ARBOT_DEFAULT_TIMEZONE``).
         jitter: a number in [0, 1) per retry (tests fix it).
+        timer: the clock the queue's times are read by — when a message is due, its retry,
+            the lease — when it must move while ``clock`` stands still (``ARBOT_NOW``:
+            :func:`bot.clock.ticking`); None: ``clock``.
     """
 
     sessions: sessionmaker[Session]
@@ -76,6 +79,7 @@ class Postman:
     policy: Policy = DEFAULT_POLICY
     default_zone: ZoneInfo | str | None = None
     jitter: Callable[[], float] = field(default=random.random)
+    timer: Clock | None = None
 
     def sender(self, channel: str) -> MessageSender:
         """The sender for ``channel``.
@@ -87,6 +91,10 @@ class Postman:
         if found is None:
             raise InputError(f"channel: no sender is configured for {channel!r}")
         return found
+
+    def queue_now(self) -> datetime:
+        """Now, as the queue's times are read."""
+        return (self.timer or self.clock).now()
 
     def poke(self) -> None:
         """Wakes this process's dispatcher, if it has one."""
@@ -140,7 +148,7 @@ async def dispatch_due(postman: Postman, *, batch: int = 500, concurrency: int =
 def settle(postman: Postman, *, lease: timedelta = DEFAULT_LEASE) -> list[int]:
     """Marks ``in_doubt`` the messages handed over longer than ``lease`` ago with no answer
     stored (their dispatcher died); their ids, for the log."""
-    now = postman.clock.now()
+    now = postman.queue_now()
     with postman.sessions() as session, session.begin():
         found = queue.settle_in_doubt(session, handed_before=now - lease)
         for message_id in found:
@@ -155,7 +163,7 @@ def settle(postman: Postman, *, lease: timedelta = DEFAULT_LEASE) -> list[int]:
 
 def _claim(postman: Postman, limit: int, ids: Collection[int] | None) -> list[queue.Claimed]:
     with postman.sessions() as session, session.begin():
-        return queue.claim(session, postman.clock.now(), limit=limit, ids=ids)
+        return queue.claim(session, postman.queue_now(), limit=limit, ids=ids)
 
 
 @dataclass(frozen=True)
@@ -242,7 +250,7 @@ def _buttons(stored: str | None) -> list[dict[str, str]]:
 
 
 def _store(postman: Postman, outcomes: Sequence[_Outcome]) -> list[Sent]:
-    now = postman.clock.now()
+    now = postman.queue_now()
     sent: list[Sent] = []
     with postman.sessions() as session, session.begin():
         receipts = [(o, o.receipt) for o in outcomes if o.receipt is not None]
@@ -331,7 +339,7 @@ def discard(
 def _decide(
     postman: Postman, message_id: int, action: str, actor: str, user_id: int | None, by: str
 ) -> None:
-    now = postman.clock.now()
+    now = postman.queue_now()
     with postman.sessions() as session, session.begin():
         if user_id is None and "@" in by:  # an operator naming a console user
             user = users.by_email(session, by.strip().lower())

@@ -30,6 +30,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 from starlette.concurrency import run_in_threadpool
 
+from bot.clock import ticking
 from bot.container import Container
 from bot.scheduler.lock import FileLock, PostgresAdvisoryLock, SchedulerLock
 from bot.services import chat, dispatch
@@ -207,6 +208,7 @@ def build_workers(
         wake=outgoing_bell.ring,
         policy=settings.policy,
         default_zone=settings.default_timezone,
+        timer=ticking(wiring.clock),  # retries come due under a fixed ARBOT_NOW too
     )
     desk = chat.ChatDesk(
         wiring.sessions,
