@@ -12,7 +12,7 @@ from bot.cli.context import wired
 from bot.cli.output import emit_json
 from bot.clock import ticking
 from bot.container import Container
-from bot.services import dispatch
+from bot.services import dispatch, failed_messages
 from bot.services.delivery import outbox as read_outbox
 from integrations.providers import build_senders
 
@@ -70,7 +70,7 @@ def outbox(
 
 
 def _list_failed(app: Container, as_json: bool) -> None:
-    rows = dispatch.needing_a_person(app.sessions)
+    rows = failed_messages.needing_a_person(app.sessions)
     if as_json:
         emit_json(
             [
@@ -107,14 +107,14 @@ def _act(app: Container, retry_id: int | None, discard_id: int | None, by: str) 
         default_zone=app.settings.default_timezone, timer=ticking(app.clock),
     )  # fmt: skip
     if discard_id is not None:
-        dispatch.discard(postman, discard_id, actor="operator", by=by)
+        failed_messages.discard(postman, discard_id, actor="operator", by=by)
         click.echo(f"message {discard_id} discarded")
         return
     assert retry_id is not None  # noqa: S101 (the caller checked)
 
     async def send() -> dispatch.Sent:
         try:
-            return await dispatch.retry(postman, retry_id, actor="operator", by=by)
+            return await failed_messages.retry(postman, retry_id, actor="operator", by=by)
         finally:
             for sender in senders.values():
                 await sender.aclose()

@@ -15,8 +15,8 @@ in the same transaction as what caused it (:mod:`bot.services.delivery`). Sendin
 A message found ``sending`` longer than the lease (its dispatcher died between the hand-
 over and the answer) may or may not have reached the customer: it becomes ``in_doubt``
 and is never resent automatically. Failed and in-doubt messages are listed for a person
-(``arbot outbox --failed``, ``/console/failed``), who retries (one send, audited) or
-discards (audited) them.
+(:mod:`bot.services.failed_messages`: ``arbot outbox --failed``, ``/console/failed``),
+who retries (one send, audited) or discards (audited) them.
 
 :func:`send_now` sends given messages at once (a collector's answer, a reminder pass);
 :func:`dispatch_due` is one pass of the background dispatcher (:mod:`bot.web.workers`).
@@ -38,12 +38,12 @@ from starlette.concurrency import run_in_threadpool
 
 from bot.clock import Clock
 from bot.db.outage import outlasting
-from bot.errors import Conflict, DeliveryFailed, InputError, NotFound
+from bot.errors import DeliveryFailed, InputError
 from bot.policy.contact_windows import window_decision
 from bot.policy.delivery_status import supersedes
 from bot.policy.retries import DEFAULT_RETRY, DONE, FAILED, RetryPolicy, after_failure
 from bot.policy.rules import DEFAULT_POLICY, Policy
-from bot.repositories import audit, contacts, messages, reminder_attempts, users
+from bot.repositories import audit, contacts, messages, reminder_attempts
 from bot.repositories import dispatch_queue as queue
 from bot.services.customers import contact_channel, customer_zone
 from integrations.rasa import Button
@@ -304,59 +304,3 @@ def _zone(postman: Postman, session: Session, row: queue.Claimed) -> ZoneInfo | 
         return customer_zone(None, postman.default_zone)
     accounts = contacts.accounts_for(session, kind, row.address)
     return customer_zone(accounts[0].timezone if accounts else None, postman.default_zone)
-
-
-def needing_a_person(sessions: sessionmaker[Session]) -> list[queue.Stuck]:
-    """Failed and in-doubt messages, oldest first (``arbot outbox --failed``)."""
-    with sessions() as session, session.begin():
-        return queue.needing_a_person(session)
-
-
-async def retry(
-    postman: Postman, message_id: int, *, actor: str, user_id: int | None = None, by: str = ""
-) -> Sent:
-    """A person sends a failed or in-doubt message again, once (audited).
-
-    Raises:
-        NotFound: naming the message when it is not failed or in doubt.
-    """
-    await run_in_threadpool(_decide, postman, message_id, "retried", actor, user_id, by)
-    found = await send_now(postman, [message_id])
-    return found.get(message_id) or Sent(message_id, "pending", "queued")
-
-
-def discard(
-    postman: Postman, message_id: int, *, actor: str, user_id: int | None = None, by: str = ""
-) -> None:
-    """A person gives a failed or in-doubt message up for good (audited).
-
-    Raises:
-        NotFound: naming the message when it is not failed or in doubt.
-    """
-    _decide(postman, message_id, "discarded", actor, user_id, by)
-
-
-def _decide(
-    postman: Postman, message_id: int, action: str, actor: str, user_id: int | None, by: str
-) -> None:
-    now = postman.queue_now()
-    with postman.sessions() as session, session.begin():
-        if user_id is None and "@" in by:  # an operator naming a console user
-            user = users.by_email(session, by.strip().lower())
-            if user is None:
-                raise NotFound(f"by: no console user {by!r}")
-            user_id = user.id
-        found = queue.stuck(session, message_id)
-        if found is None:
-            raise NotFound(f"message {message_id} is not failed or in doubt")
-        if action == "retried":
-            queue.requeue(session, message_id, now)
-        elif action == "discarded":
-            queue.discard(session, message_id)
-        else:
-            raise Conflict(f"action: {action!r} is not retried or discarded")
-        audit.record(
-            session, at=now, entity="message", entity_id=message_id, action=action,
-            actor=actor, user_id=user_id,
-            detail={"was": found.state, "error": found.error, "by": by},
-        )  # fmt: skip

@@ -20,7 +20,7 @@ from bot.db.migrate import upgrade
 from bot.db.models import AuditEvent, Dispute, EarlyStatus, Message
 from bot.errors import DeliveryFailed, NotFound
 from bot.repositories import dispatch_queue
-from bot.services import delivery, dispatch
+from bot.services import delivery, dispatch, failed_messages
 from bot.services.delivery import Parcel
 from bot.services.dispatch import Postman
 from bot.services.dispute_resolution import uphold
@@ -197,7 +197,7 @@ def test_a_message_that_keeps_failing_is_failed_with_the_reason_after_24_hours(
     assert states(sessions) == [("hello", "pending")]
     run_until_quiet(box, clock, timedelta(minutes=30), timedelta(hours=1))
     assert states(sessions) == [("hello", "failed")]
-    (stuck,) = dispatch.needing_a_person(sessions)
+    (stuck,) = failed_messages.needing_a_person(sessions)
     assert stuck.error == "twilio: 500 Internal Server Error (still failing after 24 h, given up)"
     assert stuck.attempts > 10
 
@@ -210,12 +210,12 @@ def test_a_refusal_is_failed_at_once_and_a_retry_sends_it_once_audited(
     queue(box, "hello")
     asyncio.run(dispatch.dispatch_due(box))
     assert states(sessions) == [("hello", "failed")]
-    (stuck,) = dispatch.needing_a_person(sessions)
+    (stuck,) = failed_messages.needing_a_person(sessions)
     sender.failing = False
-    sent = asyncio.run(dispatch.retry(box, stuck.id, actor="operator", by="cli:ops"))
+    sent = asyncio.run(failed_messages.retry(box, stuck.id, actor="operator", by="cli:ops"))
     assert (sent.state, [m.text for m in sender.sent]) == ("done", ["hello"])
     with pytest.raises(NotFound, match=f"message {stuck.id}"):
-        asyncio.run(dispatch.retry(box, stuck.id, actor="operator"))
+        asyncio.run(failed_messages.retry(box, stuck.id, actor="operator"))
     asyncio.run(dispatch.dispatch_due(box))
     assert len(sender.sent) == 1
     with sessions() as session:
@@ -230,11 +230,11 @@ def test_a_discarded_message_is_never_sent_and_the_discard_is_audited(
     box = postman(sessions, clock, sender)
     queue(box, "hello")
     asyncio.run(dispatch.dispatch_due(box))
-    (stuck,) = dispatch.needing_a_person(sessions)
-    dispatch.discard(box, stuck.id, actor="operator", by="cli:ops")
+    (stuck,) = failed_messages.needing_a_person(sessions)
+    failed_messages.discard(box, stuck.id, actor="operator", by="cli:ops")
     sender.failing = False
     run_until_quiet(box, clock, timedelta(minutes=5), timedelta(minutes=30))
-    assert (states(sessions), sender.sent, dispatch.needing_a_person(sessions)) == (
+    assert (states(sessions), sender.sent, failed_messages.needing_a_person(sessions)) == (
         [("hello", "discarded")],
         [],
         [],
@@ -271,7 +271,7 @@ def test_a_message_a_dead_dispatcher_left_sending_is_in_doubt_and_never_resent(
     run_until_quiet(box, clock, timedelta(seconds=5), timedelta(minutes=1))
     assert [m.text for m in sender.sent] == ["after it"]
     assert states(sessions) == [("maybe sent", "in_doubt"), ("after it", "done")]
-    assert [s.id for s in dispatch.needing_a_person(sessions)] == [claimed.id]
+    assert [s.id for s in failed_messages.needing_a_person(sessions)] == [claimed.id]
 
 
 def test_a_status_callback_before_the_sid_is_stored_is_kept_and_applied_then(

@@ -2,7 +2,7 @@
 
 A message the dispatcher gave up on (``failed``, with the reason) or could not be sure
 about (``in_doubt``: handed to the provider, no answer recorded) is listed here, oldest
-first. **Retry** sends it once more now (:func:`bot.services.dispatch.retry`); **Discard**
+first. **Retry** sends it once more now (:func:`bot.services.failed_messages.retry`); **Discard**
 gives it up for good. Both are audited with the collector's id; a second click finds the
 message no longer listed (404).
 """
@@ -19,7 +19,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from bot.errors import ArbotError
-from bot.services import dispatch
+from bot.services import failed_messages
 from bot.services.console_auth import ConsoleUser
 from bot.web.console.auth import role
 from bot.web.console.casework import status_of
@@ -44,7 +44,7 @@ def routes(ctx: ConsoleContext) -> list[BaseRoute]:
         request: Request, *, error: str | None = None, status_code: int = 200
     ) -> Response:
         context: dict[str, Any] = {
-            "messages": await run_in_threadpool(dispatch.needing_a_person, ctx.sessions),
+            "messages": await run_in_threadpool(failed_messages.needing_a_person, ctx.sessions),
             "banner": _banner(request),
             "error": error,
             "shown_time": shown_time,
@@ -59,7 +59,7 @@ def routes(ctx: ConsoleContext) -> list[BaseRoute]:
     async def retry(request: Request, user: ConsoleUser) -> Response:
         message_id = int(request.path_params["id"])
         try:
-            sent = await dispatch.retry(
+            sent = await failed_messages.retry(
                 ctx.postman, message_id, actor="collector", user_id=user.id, by=user.email
             )
         except ArbotError as exc:
@@ -72,7 +72,7 @@ def routes(ctx: ConsoleContext) -> list[BaseRoute]:
         message_id = int(request.path_params["id"])
         try:
             await run_in_threadpool(
-                lambda: dispatch.discard(
+                lambda: failed_messages.discard(
                     ctx.postman, message_id, actor="collector", user_id=user.id, by=user.email
                 )
             )
