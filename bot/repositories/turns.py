@@ -65,6 +65,15 @@ def finish(session: Session, message_id: int) -> None:
     session.execute(update(table(Message)).where(Message.id == message_id).values(turn_state=DONE))
 
 
+def release(session: Session, message_id: int) -> None:
+    """Puts one turn under way back in line."""
+    session.execute(
+        update(table(Message))
+        .where(Message.id == message_id, Message.turn_state == WORKING)
+        .values(turn_state=PENDING)
+    )
+
+
 def release_working(session: Session) -> int:
     """Puts turns a dead worker left ``working`` back in line (their replies are keyed by
     the message, so a turn answered twice is sent once); how many."""

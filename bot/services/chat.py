@@ -142,6 +142,12 @@ async def answer_turn(desk: ChatDesk, turn: turns.Turn) -> list[BotMessage]:
     return replies
 
 
+def release_turn(sessions: sessionmaker[Session], message_id: int) -> None:
+    """Puts one turn whose answering failed back in line."""
+    with sessions() as session, session.begin():
+        turns.release(session, message_id)
+
+
 def release_turns(sessions: sessionmaker[Session]) -> int:
     """Puts back in line the turns a dead turn worker left under way; how many."""
     with sessions() as session, session.begin():

@@ -104,17 +104,20 @@ class Workers:
     _inflight: set[asyncio.Task[None]] = field(default_factory=set)
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Takes the lock (waiting for its holder), then works until ``stop`` is set."""
-        if self.lock is not None and not await self._acquire(stop):
-            return
-        try:
-            await self._recover()
-            await asyncio.gather(self._turn_loop(stop), self._dispatch_loop(stop))
-        finally:
-            for task in list(self._inflight):
-                task.cancel()
-            if self.lock is not None:
-                await run_in_threadpool(self.lock.release)
+        """Takes the lock (waiting for its holder), then works until ``stop`` is set; a
+        lost lock (its connection dropped) stops the work until it is taken again."""
+        while not stop.is_set():
+            if self.lock is not None and not await self._acquire(stop):
+                return
+            lost = asyncio.Event()
+            try:
+                await self._recover()
+                await asyncio.gather(self._turn_loop(stop, lost), self._dispatch_loop(stop, lost))
+            finally:
+                for task in list(self._inflight):
+                    task.cancel()
+                if self.lock is not None:
+                    await run_in_threadpool(self.lock.release)
 
     async def drain(self, *, rounds: int = 100) -> None:
         """Answers every waiting turn and sends everything due, then returns (tests, and
@@ -143,8 +146,8 @@ class Workers:
         if released:
             log.warning("turn worker: %d turns left under way by a dead worker, again", released)
 
-    async def _turn_loop(self, stop: asyncio.Event) -> None:
-        while not stop.is_set():
+    async def _turn_loop(self, stop: asyncio.Event, lost: asyncio.Event) -> None:
+        while not stop.is_set() and not lost.is_set():
             room = self.turn_capacity - len(self._inflight)
             try:
                 claimed = await chat.take_turns(self.desk, room) if room > 0 else []
@@ -162,18 +165,23 @@ class Workers:
         try:
             await chat.answer_turn(self.desk, turn)
         except Exception:
-            log.exception("turn worker: answering message %s failed", turn.id)
+            log.exception("turn worker: answering message %s failed; trying it again", turn.id)
+            await asyncio.sleep(self.poll * 2)
+            try:  # back in line: its replies are keyed by the message, sent once
+                await run_in_threadpool(chat.release_turn, self.desk.sessions, turn.id)
+            except Exception:
+                log.exception("turn worker: message %s stays under way until a restart", turn.id)
         finally:
             self.turns.ring()  # its conversation's next message may go now
 
-    async def _dispatch_loop(self, stop: asyncio.Event) -> None:
+    async def _dispatch_loop(self, stop: asyncio.Event, lost: asyncio.Event) -> None:
         idle_rounds = 0
         while not stop.is_set():
             try:
                 sent = await dispatch.dispatch_due(self.postman)
                 if self.lock is not None and not await run_in_threadpool(self.lock.alive):
-                    log.error("dispatcher: the lock was lost; stopping")
-                    stop.set()
+                    log.error("dispatcher: the lock was lost; waiting to take it again")
+                    lost.set()
                     return
             except Exception:
                 log.exception("dispatcher: a pass failed; trying again")
