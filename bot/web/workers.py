@@ -113,6 +113,9 @@ class Workers:
             try:
                 await self._recover()
                 await asyncio.gather(self._turn_loop(stop, lost), self._dispatch_loop(stop, lost))
+            except Exception:  # the database went away while recovering: start over
+                log.exception("workers: stopped by an error; starting again")
+                await asyncio.sleep(self.poll * 4)
             finally:
                 for task in list(self._inflight):
                     task.cancel()
