@@ -166,7 +166,14 @@ def phases(
             else None
         )
         sent, elapsed = asyncio.run(
-            load(stack, twilio.auth_token, crowd, seconds, redeliveries=REDELIVERIES)
+            load(
+                stack,
+                twilio.auth_token,
+                crowd,
+                seconds,
+                redeliveries=REDELIVERIES,
+                database=engine,
+            )  # fmt: skip
         )
         if maker is not None:
             maker.join()

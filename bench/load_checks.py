@@ -1,11 +1,11 @@
 """What ``bench/load_twilio.py`` checks after a phase, and the figures it prints.
 
-A customer's messages are sequential (the next is posted after the webhook answered the
-last), and the gateway sends the replies before it answers, so every SMS the fake Twilio
-accepted for a customer belongs to the one webhook of theirs that was open when it
-arrived. The transcript joins the rest: an inbound row per MessageSid, and its replies
-under the idempotency key ``reply:<inbound id>:<n>`` with the SID Twilio gave the first
-SMS part.
+A customer's messages are sequential (the next is posted once the replies to the last
+arrived: the webhook answers at once and the replies follow, SPEC §7), so every SMS the
+fake Twilio accepted for a customer belongs to the one message of theirs between its
+post and its last reply (``Sent.settled``). The transcript joins the rest: an inbound row
+per MessageSid, and its replies under the idempotency key ``reply:<inbound id>:<n>`` with
+the SID Twilio gave the first SMS part.
 """
 
 from __future__ import annotations
@@ -39,6 +39,13 @@ class Sent:
     status: int | str
     retry: bool
     attempts: int = 1
+    #: when the customer had every reply (the webhook's answer when None)
+    settled: float | None = None
+
+    @property
+    def answered(self) -> float:
+        """Until when SMS to the customer belong to this message."""
+        return self.finished if self.settled is None else self.settled
 
 
 @dataclass
@@ -62,8 +69,8 @@ class Phase:
     fared: list[tuple[float, str]] = field(default_factory=list)
 
     HEADER = (
-        "replicas  actions  customers  messages  replies   msg/s   p50 ms   p95 ms"
-        "   webhook p50/p95 ms   load avg  problems"
+        "replicas  actions  customers  messages  replies   msg/s   reply p50/p95/p99 ms"
+        "   webhook p50/p95/p99 ms   load avg  problems"
     )
 
     @property
@@ -71,12 +78,12 @@ class Phase:
         return self.messages / self.elapsed if self.elapsed else 0.0
 
     def row(self) -> str:
-        p50, p95 = _percentiles(self.latencies)
-        w50, w95 = _percentiles(self.round_trips)
+        p50, p95, p99 = _percentiles(self.latencies)
+        w50, w95, w99 = _percentiles(self.round_trips)
         return (
             f"{self.replicas:>8}  {self.action_servers:>7}  {self.customers:>9}"
             f"  {self.messages:>8}  {self.replies:>7}  {self.throughput:>6.2f}"
-            f"  {p50:>7.0f}  {p95:>7.0f}  {w50:>10.0f} / {w95:<7.0f}"
+            f"  {p50:>6.0f} / {p95:>5.0f} / {p99:<5.0f}  {w50:>8.0f} / {w95:>5.0f} / {w99:<5.0f}"
             f"  {self.load[0]:.1f}-{self.load[1]:.1f}  {len(self.problems):>8}"
         )
 
@@ -102,11 +109,13 @@ class Phase:
         return "\n".join(lines)
 
 
-def _percentiles(values: list[float]) -> tuple[float, float]:
+def _percentiles(values: list[float]) -> tuple[float, float, float]:
+    """p50, p95 and p99 in milliseconds."""
     if len(values) < 2:
-        return (values[0] * 1000, values[0] * 1000) if values else (float("nan"), float("nan"))
+        one = values[0] * 1000 if values else float("nan")
+        return one, one, one
     cuts = statistics.quantiles(values, n=100, method="inclusive")
-    return cuts[49] * 1000, cuts[94] * 1000
+    return cuts[49] * 1000, cuts[94] * 1000, cuts[98] * 1000
 
 
 @dataclass(frozen=True)
@@ -207,7 +216,7 @@ def _answers(
         if inbound[s.sid] != 1:
             problems.append(f"{s.sid}: {inbound[s.sid]} transcript rows, not 1")
             continue
-        mine = [i for i in by_phone[s.phone] if s.started <= accepted[i][1] <= s.finished]
+        mine = [i for i in by_phone[s.phone] if s.started <= accepted[i][1] <= s.answered]
         used.update(mine)
         outcome = _answered_once(s, replies[ids[s.sid]], [accepted[i][0] for i in mine])
         if outcome.startswith(s.sid):

@@ -7,8 +7,9 @@ handed ``now``/``today``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, timezone
+import time
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
 from typing import Protocol
 
 
@@ -33,6 +34,27 @@ class FixedClock:
 
     def now(self) -> datetime:
         return self.instant.astimezone(timezone.utc)
+
+
+@dataclass(frozen=True)
+class ElapsedClock:
+    """``ARBOT_NOW`` plus the time this process has run: what the dispatcher waits by
+    when the clock is fixed, so a retry due in 30 seconds comes in 30 seconds."""
+
+    start: datetime
+    started: float = field(default_factory=time.monotonic)
+
+    def now(self) -> datetime:
+        return self.start.astimezone(timezone.utc) + timedelta(
+            seconds=time.monotonic() - self.started
+        )
+
+
+def ticking(clock: Clock) -> Clock:
+    """A clock that moves: ``clock`` itself, or a fixed one set running from its instant."""
+    if isinstance(clock, FixedClock):
+        return ElapsedClock(clock.instant)
+    return clock
 
 
 def parse_instant(text: str, *, field: str = "ARBOT_NOW") -> datetime:

@@ -15,6 +15,7 @@ from bot.cli import (
     chat,
     database,
     demo,
+    dispatch,
     imports,
     outbox,
     pay,
@@ -63,6 +64,7 @@ cli.add_command(users.user)
 cli.add_command(run.run)
 cli.add_command(chat.chat)
 cli.add_command(outbox.outbox)
+cli.add_command(dispatch.dispatch)
 cli.add_command(telegram.telegram)
 cli.add_command(reminders)
 cli.add_command(scheduler)

@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -291,6 +292,9 @@ class Message(Base):
         UniqueConstraint("channel", "provider_id", name="uq_messages_provider"),
         Index("ix_messages_conversation", "conversation_id", "created_at"),
         Index("ix_messages_provider", "provider", "id"),
+        Index("ix_messages_dispatch", "dispatch_state", "next_attempt_at"),
+        Index("ix_messages_conversation_dispatch", "conversation_id", "dispatch_state", "id"),
+        Index("ix_messages_turn", "turn_state", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -312,8 +316,34 @@ class Message(Base):
     #: an SMS answer "2" means the second one's payload
     buttons: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
+    #: outbound: pending | sending | done | failed | in_doubt | discarded (the dispatch
+    #: queue, bot/services/dispatch.py); None for inbound and inline-answered messages
+    dispatch_state: Mapped[str | None] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    next_attempt_at: Mapped[datetime | None]
+    #: when the dispatcher last handed it to the provider
+    sending_at: Mapped[datetime | None]
+    #: a message the customer did not ask for: retried only inside the contact window
+    automated: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: inbound on a webhook channel: pending | working | done (the turn worker)
+    turn_state: Mapped[str | None] = mapped_column(String(16))
 
     conversation: Mapped[Conversation | None] = relationship(back_populates="messages")
+
+
+class EarlyStatus(Base):
+    """A provider's status callback that came before its message's provider id was stored;
+    applied (and removed) when the id is stored."""
+
+    __tablename__ = "early_statuses"
+    __table_args__ = (Index("ix_early_statuses_provider", "provider", "provider_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider: Mapped[str] = mapped_column(String(16))
+    provider_id: Mapped[str] = mapped_column(String(128))
+    status: Mapped[str] = mapped_column(String(32))
+    error: Mapped[str | None] = mapped_column(Text)
+    received_at: Mapped[datetime]
 
 
 class ContactAttempt(Base):

@@ -12,7 +12,7 @@ What this package owns:
   reversed (:mod:`bot.payments.reversals`).
 * **notices** (:mod:`bot.payments.notices`): the receipt, "processing" and "failed"
   messages, worked out in the payment's transaction and sent once per key through
-  :func:`bot.payments.notices.queue_notice`.
+  :func:`bot.payments.notices.queue_notice` (queued in the payment's transaction).
 
 The rules (amounts, minor units, texts, how a reversal is split) are in
 :mod:`bot.policy.payments`; the queries in :mod:`bot.repositories.payment_requests`; the

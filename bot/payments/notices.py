@@ -1,15 +1,17 @@
 """The messages a payment sends the customer: a receipt, "processing", "failed".
 
-Each is worked out inside the transaction that records what it tells (so it says what
-was stored) and sent after the commit under a key derived from the payment, so a replayed
+Each is worked out and queued inside the transaction that records what it tells (so it
+says what was stored, and a process that dies after the commit still tells the customer:
+the dispatcher sends what is queued), under a key derived from the payment, so a replayed
 or raced webhook never tells the customer twice. They go out the way every notice of a
-decision goes out (:func:`bot.services.decisions.send`); :func:`queue_notice` is the one
-place to switch when outbound messages are queued.
+decision goes out (:func:`bot.services.decisions.queue_notice`, then
+:func:`bot.services.decisions.send` right after the commit).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
@@ -65,6 +67,12 @@ def notice_to(
     )
 
 
-async def queue_notice(postman: Postman, notice: Notice | None) -> Delivered | None:
-    """Sends a payment's notice once per key (None: there was no one to tell)."""
+def queue_notice(session: Session, notice: Notice | None, now: datetime) -> None:
+    """Queues a payment's notice in the payment's transaction (once per key)."""
+    decisions.queue_notice(session, notice, now)
+
+
+async def send_notice(postman: Postman, notice: Notice | None) -> Delivered | None:
+    """Sends a queued notice now rather than on the dispatcher's next pass (None: there was
+    no one to tell)."""
     return await decisions.send(postman, notice)

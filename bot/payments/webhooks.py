@@ -34,7 +34,7 @@ from bot.db.models import Account, Payment, PaymentRequest
 from bot.imports.payments import NewPayment, record_payments
 from bot.imports.rows import PaymentRow
 from bot.payments import reversals
-from bot.payments.notices import notice_for, notice_to
+from bot.payments.notices import notice_for, notice_to, queue_notice
 from bot.policy import payments as rules
 from bot.policy.contact_windows import local_date
 from bot.policy.rules import Policy
@@ -92,7 +92,9 @@ def handle_event(
             with sessions() as session, session.begin():
                 if not repo.claim_event(session, event_id, event_type, now):
                     return Handled("duplicate")
-                return _apply(session, event_type, obj, created, now, settings)
+                handled = _apply(session, event_type, obj, created, now, settings)
+                queue_notice(session, handled.notice, now)  # sent even if we die now
+                return handled
         except IntegrityError:
             if attempt == ATTEMPTS - 1:
                 raise

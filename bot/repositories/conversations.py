@@ -155,6 +155,8 @@ def add_messages(
     provider: str | None = None,
     keys: Sequence[str | None] | None = None,
     buttons: Sequence[str | None] | None = None,
+    automated: bool = False,
+    turn_state: str | None = None,
 ) -> list[int]:
     """Inserts messages into a conversation and moves its ``last_message_at`` up to ``at``.
 
@@ -179,6 +181,9 @@ def add_messages(
                 provider=provider,
                 idempotency_key=key,
                 delivery_status="queued" if provider is not None else None,
+                dispatch_state="pending" if provider is not None else None,
+                automated=automated,
+                turn_state=turn_state,
                 buttons=choices,
                 created_at=at,
             )

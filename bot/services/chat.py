@@ -15,8 +15,13 @@ Whatever the dialogue says, the gateway makes these hold for every message:
 6. the first bot message of a conversation with a consumer carries the debt-collector
    disclosure;
 7. every bot message is in the transcript: on the web chat it is the HTTP answer; on SMS
-   and Telegram it is sent through the channel's sender (:mod:`bot.services.delivery`)
-   under a key made of the inbound message, so it is never sent twice.
+   and Telegram it is queued (:mod:`bot.services.delivery`) under a key made of the
+   inbound message, so it is never sent twice, and sent by the dispatcher.
+
+When the desk is ``deferred`` (the web app), an SMS or Telegram message is only recorded
+— the webhook answers at once — and 2–7 happen behind it: the turn worker
+(:mod:`bot.web.workers`) claims the waiting message (:func:`take_turns`) and answers it
+(:func:`answer_turn`), one message of a conversation at a time, in order.
 
 Database work runs in a worker thread, short transactions before Rasa is asked and after,
 so the event loop is never blocked and no transaction stays open while Rasa thinks. Each
@@ -27,7 +32,7 @@ message recorded before a PostgreSQL restart is still answered after it, once.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -41,6 +46,8 @@ from bot.policy.reminder_text import DISCLOSURE
 from bot.policy.rules import Policy
 from bot.policy.text_input import storable
 from bot.policy.verification_text import lock_answer
+from bot.repositories import turns
+from bot.repositories.turns import Turn as Turn
 from bot.services import conversations, delivery, identity, keywords
 from bot.services.conversations import InboundRecord
 from bot.services.delivery import Postman
@@ -72,6 +79,10 @@ class ChatDesk:
     support_contact: str = ""
     #: the verification limits the lock answer is held to (``ARBOT_POLICY_*``)
     policy: Policy = field(default_factory=Policy)
+    #: SMS and Telegram messages are answered behind the webhook, by the turn worker
+    deferred: bool = False
+    #: tells this process's turn worker a message is waiting (None: it polls)
+    wake_turns: Callable[[], None] | None = None
 
 
 def sender_id(channel: str, address: str) -> str:
@@ -97,9 +108,56 @@ async def handle_message(
     """
     text, address = storable(text), storable(address)
     now = desk.clock.now()
-    arrival = await outlasting(_arrive, desk.sessions, channel, address, text, now, provider_id)
+    behind = desk.deferred and channel != "web"
+    arrival = await outlasting(
+        _arrive, desk.sessions, channel, address, text, now, provider_id, behind
+    )
     if arrival.duplicate:
         return []
+    if behind:
+        if desk.wake_turns is not None:
+            desk.wake_turns()
+        return []
+    return await _turn(desk, channel, address, text, arrival, now)
+
+
+async def take_turns(desk: ChatDesk, limit: int) -> list[turns.Turn]:
+    """Claims up to ``limit`` waiting messages, at most one per conversation."""
+    return await outlasting(_claim_turns, desk.sessions, limit)
+
+
+async def answer_turn(desk: ChatDesk, turn: turns.Turn) -> list[BotMessage]:
+    """Answers a message recorded behind the webhook (a claimed turn) and queues the
+    replies; the turn is then done."""
+    facts = await outlasting(_facts, desk.sessions, turn.conversation_id)
+    arrival = InboundRecord(
+        turn.id,
+        turn.conversation_id,
+        duplicate=False,
+        owner=facts.owner,
+        disclose=facts.consumer and not facts.has_outbound,
+    )
+    replies = await _turn(desk, turn.channel, turn.address, turn.body, arrival, desk.clock.now())
+    await outlasting(_finish_turn, desk.sessions, turn.id)
+    return replies
+
+
+def release_turn(sessions: sessionmaker[Session], message_id: int) -> None:
+    """Puts one turn whose answering failed back in line."""
+    with sessions() as session, session.begin():
+        turns.release(session, message_id)
+
+
+def release_turns(sessions: sessionmaker[Session]) -> int:
+    """Puts back in line the turns a dead turn worker left under way; how many."""
+    with sessions() as session, session.begin():
+        return turns.release_working(session)
+
+
+async def _turn(
+    desk: ChatDesk, channel: str, address: str, text: str, arrival: InboundRecord, now: datetime
+) -> list[BotMessage]:
+    """Steps 2–7 for a recorded message."""
     choice = await outlasting(_choice, desk.sessions, arrival, channel, text)
     text = choice or text
     keyword = carrier_keyword(text) if channel in KEYWORD_CHANNELS else None
@@ -119,6 +177,21 @@ async def handle_message(
         replies[0] = replace(first, text=f"{disclosure(desk.company_name)}\n{first.text}")
     await _answer(desk, channel, address, arrival, replies)
     return replies
+
+
+def _claim_turns(sessions: sessionmaker[Session], limit: int) -> list[turns.Turn]:
+    with sessions() as session, session.begin():
+        return turns.claim(session, limit=limit)
+
+
+def _facts(sessions: sessionmaker[Session], conversation_id: int) -> turns.TurnFacts:
+    with sessions() as session, session.begin():
+        return turns.facts(session, conversation_id)
+
+
+def _finish_turn(sessions: sessionmaker[Session], message_id: int) -> None:
+    with sessions() as session, session.begin():
+        turns.finish(session, message_id)
 
 
 async def _ask_bot(desk: ChatDesk, channel: str, address: str, text: str) -> list[BotMessage]:
@@ -188,11 +261,12 @@ def _arrive(
     text: str,
     now: datetime,
     provider_id: str | None,
+    turn: bool = False,
 ) -> InboundRecord:
     """Records the message (one transaction, so a database outage may repeat it)."""
     with sessions() as session:
         return conversations.record_inbound(
-            session, channel, address, text, now=now, provider_id=provider_id
+            session, channel, address, text, now=now, provider_id=provider_id, turn=turn
         )
 
 

@@ -66,13 +66,19 @@ def record_inbound(
     now: datetime,
     provider_id: str | None = None,
     policy: Policy = DEFAULT_POLICY,
+    turn: bool = False,
 ) -> InboundRecord:
     """Records a customer's message; a repeated ``(channel, provider_id)`` writes nothing.
+
+    ``turn``: the bot answers it later, behind the webhook (the turn worker of
+    :mod:`bot.services.turns` finds it waiting).
 
     Raises:
         InputError: naming the channel or address when either is not acceptable.
     """
-    return _record(session, channel, address, body, "in", "customer", now, provider_id, policy)
+    return _record(
+        session, channel, address, body, "in", "customer", now, provider_id, policy, turn=turn
+    )
 
 
 def record_outbound(
@@ -171,6 +177,7 @@ def add_delivery(
     conversation_id: int | None = None,
     buttons: str | None = None,
     policy: Policy = DEFAULT_POLICY,
+    automated: bool = False,
 ) -> MessageRecord:
     """Records a message about to be handed to ``provider``, once per idempotency ``key``,
     inside the caller's transaction (the delivery service sends in batches).
@@ -206,6 +213,7 @@ def add_delivery(
         provider=provider,
         keys=[key],
         buttons=[buttons],
+        automated=automated,
     )
     return MessageRecord(message_id, conversation_id, duplicate=False)
 
@@ -247,6 +255,8 @@ def _record(
     now: datetime,
     provider_id: str | None,
     policy: Policy,
+    *,
+    turn: bool = False,
 ) -> InboundRecord:
     address = sender_address(channel, address)
     with session.begin():
@@ -256,8 +266,9 @@ def _record(
         accounts = contacts.sender_accounts(session, contact_channel(channel), address)
         state = _current(session, channel, address, accounts, now, policy)
         message_id = _add(
-            session, state.id, channel, address, body, direction, author, now, provider_id
-        )
+            session, state.id, channel, address, body, direction, author, now, provider_id,
+            turn_state="pending" if turn else None,
+        )  # fmt: skip
         if message_id is None:
             return _duplicate_of(session, channel, provider_id)
         if direction == "in":
@@ -288,6 +299,7 @@ def _add(
     author: str,
     now: datetime,
     provider_id: str | None,
+    turn_state: str | None = None,
 ) -> int | None:
     """Adds a message; None when a concurrent retry of the same provider message won."""
 
@@ -302,6 +314,7 @@ def _add(
             author=author,
             at=now,
             provider_id=provider_id,
+            turn_state=turn_state,
         )
         return message_id
 

@@ -1,9 +1,11 @@
 """What every collector's decision on a dispute or a plan does besides its own change.
 
 It closes the account's case in the queue (the ``dispute`` or ``plan_approval``
-escalation) and tells the customer. The notice is worked out inside the decision's
-transaction and sent after it commits, under a key derived from the decision, so the
-customer hears it once however often the decision is posted.
+escalation) and tells the customer. The notice is worked out and queued inside the
+decision's transaction (:func:`queue_notice`), under a key derived from the decision, so
+the customer hears it once however often the decision is posted, and hears it even when
+the process dies right after the commit: the dispatcher sends what is queued.
+:func:`send` sends it at once after the commit, so the collector sees what became of it.
 
 Where the customer is told: in the conversation the dispute or plan came from (the channel
 and sender they used), else on the channel reminders would use (Telegram when linked and
@@ -22,10 +24,10 @@ from bot.db.models import Account
 from bot.policy.decision_notices import Addressee
 from bot.policy.reminder_state import Reach
 from bot.policy.reminders import choose_channel
-from bot.repositories import accounts, audit, conversations, invoices
+from bot.repositories import accounts, audit, conversations, invoices, messages
 from bot.repositories import escalations as queue
-from bot.services import delivery
-from bot.services.delivery import Delivered, Postman
+from bot.services import delivery_groups, dispatch
+from bot.services.delivery import Delivered, Parcel, Postman
 from integrations.rasa import BotMessage
 
 
@@ -94,16 +96,32 @@ def close_case(
     return escalation.id
 
 
+def queue_notice(session: Session, notice: Notice | None, now: datetime) -> None:
+    """Queues the notice in the decision's transaction (held when the customer opted out
+    of the channel or asked for no contact); the provider is stored when it is sent."""
+    if notice is None:
+        return
+    parcel = Parcel(
+        notice.channel, notice.address, BotMessage(notice.text), notice.key, author="system",
+        automated=True,
+    )  # fmt: skip
+    delivery_groups.record_group(session, [parcel], [None], now)
+
+
 async def send(postman: Postman, notice: Notice | None) -> Delivered | None:
-    """Sends the notice once per key (None: there was no one to tell)."""
+    """Sends the queued notice now (None: there was no one to tell; ``held``: it was not
+    queued, the customer opted out or asked for no contact)."""
     if notice is None:
         return None
-    return await delivery.deliver(
-        postman,
-        notice.channel,
-        notice.address,
-        BotMessage(notice.text),
-        key=notice.key,
-        author="system",
-        automated=True,
-    )
+    with postman.sessions() as session, session.begin():
+        found = messages.by_key(session, notice.key)
+    if found is None:
+        return Delivered(None, "held")
+    if found.status != "queued":  # sent before: the decision was posted again
+        return Delivered(found.id, "duplicate", duplicate=True)
+    sent = (await dispatch.send_now(postman, [found.id])).get(found.id)
+    if sent is None:
+        postman.poke()
+        return Delivered(found.id, "queued")
+    status = "failed" if sent.state in ("failed", "in_doubt") else sent.status
+    return Delivered(found.id, status, reason=sent.error)

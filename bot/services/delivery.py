@@ -1,69 +1,46 @@
-"""Sending a message to a customer: recorded once, handed to the provider once (SPEC §7).
+"""Queueing a message to a customer: recorded once, sent by the dispatcher (SPEC §7).
 
 Every outbound message — the bot's reply on SMS or Telegram, a collector's answer, a
-carrier-keyword confirmation, a reminder — goes through :func:`deliver` (one) or
-:func:`deliver_many` (a group, as a reminder pass sends):
+carrier-keyword confirmation, a reminder, a decision notice — is queued here, under its
+idempotency key, in the conversation it belongs to:
 
-1. it is written to the transcript under its idempotency key, ``queued``, in the
-   conversation it belongs to; a key seen before means it was handled already, and
-   nothing is sent again (a provider retrying a webhook, a rerun pass);
+1. a key seen before means it was handled already, and nothing is queued again (a
+   provider retrying a webhook, a rerun pass);
 2. an ``automated`` message is held instead when the customer opted out of the channel
    or asked for no contact at all (nothing is written, nothing sent);
-3. the channel's :class:`~integrations.senders.MessageSender` sends it — retrying a busy
-   or failing provider is the sender's job;
-4. the receipt (provider id and status) or the failure is stored on the message.
+3. otherwise it is written to the transcript in dispatch state ``pending`` — in the
+   caller's transaction with :func:`enqueue` (a decision and its notice commit together),
+   or in one of its own with :func:`deliver` / :func:`deliver_many`;
+4. :mod:`bot.services.dispatch` sends it: at once for :func:`deliver_many` (a collector
+   sees what became of the answer), else by the background dispatcher, which also
+   retries failures and reports what needs a person.
 
-Database work runs in a worker thread, never across the provider call: a group is
-recorded in one transaction and its receipts stored in another, each run again while the
-database cannot be reached (:func:`bot.db.outage.outlasting`), so a reply whose record or
-receipt meets a PostgreSQL restart is still sent once and its receipt kept.
+Database work runs in a worker thread, never across the provider call, and is run again
+while the database cannot be reached (:func:`bot.db.outage.outlasting`).
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import cast
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
-from starlette.concurrency import run_in_threadpool
 
-from bot.clock import Clock
 from bot.db.outage import outlasting
-from bot.errors import DeliveryFailed, InputError
 from bot.policy.delivery_status import supersedes
-from bot.repositories import contacts, messages, reminder_attempts
-from bot.services import conversations, delivery_groups
+from bot.repositories import contacts, dispatch_queue, messages, reminder_attempts
+from bot.services import conversations, delivery_groups, dispatch
 from bot.services.customers import contact_channel, sender_address
+from bot.services.dispatch import Postman as Postman
 from integrations.rasa import BotMessage
-from integrations.senders import MessageSender, Outbound
+from integrations.senders import MessageSender
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Postman:
-    """What sending needs: the database, the clock and a sender for each channel."""
-
-    sessions: sessionmaker[Session]
-    clock: Clock
-    senders: Mapping[str, MessageSender]
-
-    def sender(self, channel: str) -> MessageSender:
-        """The sender for ``channel``.
-
-        Raises:
-            InputError: naming the channel when no sender carries it.
-        """
-        found = self.senders.get(channel)
-        if found is None:
-            raise InputError(f"channel: no sender is configured for {channel!r}")
-        return found
 
 
 @dataclass(frozen=True)
@@ -118,26 +95,35 @@ async def deliver(
     author: str = "bot",
     conversation_id: int | None = None,
     automated: bool = False,
+    send: bool = True,
 ) -> Delivered:
-    """Records and sends one message to a customer, at most once per ``key``.
+    """Queues one message to a customer, at most once per ``key``, and sends it now
+    (with ``send`` False the dispatcher sends it: :func:`deliver_many`).
 
     Raises:
         InputError: naming the channel or address when either is not acceptable.
     """
     parcel = Parcel(channel, address, message, key, author, conversation_id, automated)
-    (delivered,) = await deliver_many(postman, [parcel])
+    (delivered,) = await deliver_many(postman, [parcel], send=send)
     return delivered
 
 
 async def deliver_many(
-    postman: Postman, parcels: Sequence[Parcel], *, concurrency: int = 8
+    postman: Postman,
+    parcels: Sequence[Parcel],
+    *,
+    concurrency: int = 8,
+    send: bool = True,
 ) -> list[Delivered]:
-    """Records and sends messages, each at most once per key; one result per parcel.
+    """Queues messages, each at most once per key, and sends them now; one result per
+    parcel.
 
-    One transaction records them all (or holds them), the providers get them
-    ``concurrency`` at a time, and one transaction stores every receipt: a batch costs
-    two commits, not three a message. Callers must not put two messages to one address
-    in a batch when their order matters (they may go out in either order).
+    One transaction queues them all (or holds them); then they are sent
+    (:func:`bot.services.dispatch.send_now`), ``concurrency`` at a time, in order per
+    conversation. A message that cannot go yet (an earlier one of its conversation is
+    still on its way) or failed and waits for a retry comes back ``queued``: the
+    dispatcher sends it. With ``send`` False nothing is sent here: the dispatcher is
+    woken instead (a webhook answers at once).
 
     Raises:
         InputError: naming the channel or address of the first parcel that is not
@@ -146,61 +132,44 @@ async def deliver_many(
     senders = [postman.sender(parcel.channel) for parcel in parcels]
     now = postman.clock.now()
     results = await outlasting(_record_all, postman.sessions, parcels, senders, now)
-    fresh = [(i, r) for i, r in enumerate(results) if isinstance(r, conversations.MessageRecord)]
-    to_send = [(parcels[i], senders[i], r) for i, r in fresh]
-    receipts = await _hand_over(postman, to_send, concurrency)
-    await outlasting(_store_all, postman.sessions, receipts)
-    sent = {index: receipt for (index, _), receipt in zip(fresh, receipts, strict=True)}
+    fresh = {i: r.id for i, r in enumerate(results) if isinstance(r, conversations.MessageRecord)}
+    sent = await dispatch.send_now(postman, fresh.values(), concurrency=concurrency) if send else {}
+    if len(sent) < len(fresh):
+        postman.poke()
     return [
-        Delivered(sent[i].message_id, sent[i].status, reason=sent[i].error)
-        if i in sent
-        else cast(Delivered, result)
+        _delivered(fresh[i], sent.get(fresh[i])) if i in fresh else cast(Delivered, result)
         for i, result in enumerate(results)
     ]
 
 
-async def _hand_over(
-    postman: Postman,
-    recorded: Sequence[tuple[Parcel, MessageSender, conversations.MessageRecord]],
-    concurrency: int,
-) -> list[_Receipt]:
-    """Gives recorded messages to their senders, ``concurrency`` at a time.
+async def queue_many(postman: Postman, parcels: Sequence[Parcel]) -> list[Delivered]:
+    """Queues messages for the dispatcher without sending them here (see
+    :func:`deliver_many`)."""
+    return await deliver_many(postman, parcels, send=False)
 
-    When a send raises anything but :class:`DeliveryFailed` (a bug, a cancelled pass) the
-    others are stopped, and the records of those no sender was given are removed: their
-    keys are free again, while a message a sender had may have gone and stays recorded.
+
+def enqueue(
+    session: Session, postman: Postman, parcels: Sequence[Parcel], now: datetime
+) -> list[delivery_groups.Held | conversations.MessageRecord]:
+    """Queues messages in the caller's transaction (a decision and its notice commit
+    together); the dispatcher sends them, or :func:`bot.services.dispatch.send_now` after
+    the commit. Keys must differ within ``parcels``.
+
+    Raises:
+        InputError: naming the channel or address of the first parcel not acceptable.
     """
-    limit = asyncio.Semaphore(max(concurrency, 1))
-    handed: set[int] = set()
-    stopping = asyncio.Event()
+    providers = [postman.sender(parcel.channel).provider for parcel in parcels]
+    return delivery_groups.record_group(session, parcels, providers, now)
 
-    async def send(parcel: Parcel, sender: MessageSender, record_id: int) -> _Receipt:
-        outbound = Outbound(
-            parcel.channel, parcel.address, parcel.message.text, parcel.message.buttons, parcel.key
-        )
-        async with limit:
-            if stopping.is_set():
-                raise asyncio.CancelledError
-            handed.add(record_id)
-            try:
-                receipt = await sender.send(outbound)
-            except DeliveryFailed as exc:
-                log.warning("message %s to %s failed: %s", record_id, parcel.channel, exc)
-                return _Receipt(record_id, "failed", None, str(exc))
-            except BaseException:
-                stopping.set()
-                raise
-        return _Receipt(record_id, receipt.status, receipt.provider_id, None)
 
-    tasks = [asyncio.ensure_future(send(p, s, r.id)) for p, s, r in recorded]
-    try:
-        return list(await asyncio.gather(*tasks))
-    except BaseException:
-        for task in tasks:
-            task.cancel()
-        unsent = [r.id for _, _, r in recorded if r.id not in handed]
-        await asyncio.shield(run_in_threadpool(_release, postman.sessions, unsent))
-        raise
+def _delivered(message_id: int, sent: dispatch.Sent | None) -> Delivered:
+    if sent is None:
+        return Delivered(message_id, "queued")
+    if sent.state == "pending":
+        return Delivered(message_id, "queued", reason=sent.error)
+    if sent.state == "in_doubt":
+        return Delivered(message_id, "in_doubt", reason=sent.error)
+    return Delivered(message_id, sent.status, reason=sent.error)
 
 
 def record_status(
@@ -209,29 +178,26 @@ def record_status(
     provider_id: str,
     status: str,
     error: str | None = None,
+    *,
+    now: datetime | None = None,
 ) -> bool:
-    """Stores a provider's delivery status callback; False when no message matches.
+    """Stores a provider's delivery status callback; False when no message matches yet.
 
     A callback that arrives after a later one (``sent`` after ``delivered``) changes
-    nothing (:func:`bot.policy.delivery_status.supersedes`).
+    nothing (:func:`bot.policy.delivery_status.supersedes`). One that arrives before its
+    message's provider id was stored is kept (with ``now``) and applied when it is.
     """
     with sessions() as session, session.begin():
         found = messages.status_by_provider_id(session, provider, provider_id)
         if found is None:
+            if now is not None:
+                dispatch_queue.keep_early_status(session, provider, provider_id, status, error, now)
             return False
         message_id, current = found
         if supersedes(status, current):
             messages.set_receipt(session, message_id, status=status, error=error)
             reminder_attempts.record_delivery(session, message_id, status)
         return True
-
-
-@dataclass(frozen=True)
-class _Receipt:
-    message_id: int
-    status: str
-    provider_id: str | None
-    error: str | None
 
 
 def _record_all(
@@ -301,32 +267,13 @@ def _record_one(
                 now=now, author=parcel.author, provider=provider, key=parcel.key,
                 conversation_id=parcel.conversation_id,
                 buttons=conversations.buttons_json(parcel.message.buttons),
+                automated=parcel.automated,
             )  # fmt: skip
     except IntegrityError:
         known = messages.by_key(session, parcel.key)
         if known is None:
             raise
         return conversations.MessageRecord(known.id, known.conversation_id or 0, True)
-
-
-def _store_all(sessions: sessionmaker[Session], receipts: Sequence[_Receipt]) -> None:
-    if not receipts:
-        return
-    with sessions() as session, session.begin():
-        messages.set_receipts(
-            session,
-            [
-                messages.ReceiptUpdate(r.message_id, r.status, r.provider_id, r.error)
-                for r in receipts
-            ],
-        )
-
-
-def _release(sessions: sessionmaker[Session], message_ids: Sequence[int]) -> None:
-    if not message_ids:
-        return
-    with sessions() as session, session.begin():
-        messages.remove_unsent(session, message_ids)
 
 
 def _hold_reason(session: Session, channel: str, address: str) -> str | None:

@@ -55,7 +55,7 @@ def hold_reason(kind: str, on_file: Sequence[contacts.OnFile]) -> str | None:
 def record_group(
     session: Session,
     parcels: Sequence[Parcel],
-    providers: Sequence[str],
+    providers: Sequence[str | None],
     now: datetime,
     policy: Policy = DEFAULT_POLICY,
 ) -> list[Held | MessageRecord]:
@@ -103,7 +103,7 @@ def record_group(
              "author": p.author, "address": addresses[i], "body": p.message.as_plain_text(),
              "provider_id": None, "provider": providers[i], "idempotency_key": p.key,
              "delivery_status": "queued", "buttons": buttons_json(p.message.buttons),
-             "created_at": now}
+             "created_at": now, "dispatch_state": "pending", "automated": p.automated}
         )  # fmt: skip
     ids = messages.add_queued(session, rows)
     conversations.touch(session, {row["conversation_id"] for row in rows}, now)

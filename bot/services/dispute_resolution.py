@@ -24,7 +24,7 @@ from bot.policy import decision_notices as words
 from bot.repositories import audit, decisions
 from bot.repositories.decisions import OpenDispute
 from bot.services.customers import customer_today
-from bot.services.decisions import Notice, addressee, close_case
+from bot.services.decisions import Notice, addressee, close_case, queue_notice
 
 #: the reason a credit from an upheld dispute is booked under
 CREDIT_REASON = "dispute_upheld"
@@ -141,6 +141,8 @@ def _decide(
     if decisions.open_disputes_of_account(session, account.id) == 0:
         note = f"{dispute.reference} {status}"
         closed = close_case(session, account.id, "dispute", user_id, now, note)
+    notice = _notice(session, dispute, invoice, account, credited, company)
+    queue_notice(session, notice, now)
     return DisputeDecision(
         dispute.id,
         dispute.reference,
@@ -149,7 +151,7 @@ def _decide(
         credited,
         invoice.open_amount,
         closed,
-        _notice(session, dispute, invoice, account, credited, company),
+        notice,
     )
 
 

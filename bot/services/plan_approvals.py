@@ -20,7 +20,7 @@ from bot.errors import Conflict, NotFound
 from bot.policy import decision_notices as words
 from bot.policy.plans import PlanStatus
 from bot.repositories import audit, decisions
-from bot.services.decisions import Notice, addressee, close_case
+from bot.services.decisions import Notice, addressee, close_case, queue_notice
 
 
 @dataclass(frozen=True)
@@ -139,4 +139,5 @@ def _decide(
         else:
             text = words.plan_rejected(plan.total, to)
         notice = Notice(to.channel, address, text, key=f"plan:{plan.id}:{action}")
+    queue_notice(session, notice, now)
     return PlanDecision(plan.id, plan.status, closed, notice)

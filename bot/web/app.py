@@ -8,6 +8,7 @@ builds the dialogue engine (tests hand in a fake).
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Mapping
 
@@ -21,12 +22,11 @@ from starlette.responses import JSONResponse, PlainTextResponse
 from starlette.routing import Route
 
 from bot.container import Container, container
-from bot.services.chat import ChatDesk
-from bot.services.delivery import Postman
 from bot.web import api, console, gateway, pay, telegram, twilio
 from bot.web.body_limit import BodyLimit
 from bot.web.console.templates import default_templates
 from bot.web.rate_limit import RateLimiter
+from bot.web.workers import build_workers
 from integrations.providers import build_senders
 from integrations.rasa import DialogueEngine, RasaRestEngine
 from integrations.senders import MessageSender
@@ -39,6 +39,7 @@ def create_app(
     dialogue: DialogueEngine | None = None,
     senders: Mapping[str, MessageSender] | None = None,
     checkout: CheckoutGateway | None = None,
+    background: bool = True,
 ) -> Starlette:
     """Builds the web app around the process container.
 
@@ -49,21 +50,15 @@ def create_app(
             :func:`integrations.providers.build_senders`).
         checkout: the Stripe Checkout gateway (default: the real one, built on first use,
             when ``ARBOT_PAYMENT_PROVIDER=stripe``).
+        background: run the turn worker and the dispatcher while the app is served
+            (:mod:`bot.web.workers`; ``app.state.workers`` drains them by hand either way).
     """
     wiring = app_container or container()
     settings = wiring.settings
     engine = dialogue or RasaRestEngine(settings.rasa_urls)
     outbound = senders if senders is not None else build_senders(settings)
-    postman = Postman(wiring.sessions, wiring.clock, outbound)
-    desk = ChatDesk(
-        wiring.sessions,
-        wiring.clock,
-        engine,
-        settings.company_name,
-        postman=postman,
-        support_contact=settings.support_contact,
-        policy=settings.policy,
-    )
+    workers = build_workers(wiring, engine, outbound, locked=background)
+    postman, desk = workers.postman, workers.desk
 
     console_ctx = console.ConsoleContext(
         sessions=wiring.sessions,
@@ -75,9 +70,15 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        stop = asyncio.Event()
+        running = asyncio.ensure_future(workers.run(stop)) if background else None
         try:
             yield
         finally:  # what the app built, the app closes
+            stop.set()
+            if running is not None:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await running
             if dialogue is None:
                 await engine.aclose()
             if senders is None:
@@ -129,9 +130,11 @@ def create_app(
     ]
     if settings.payment_provider == "stripe":
         routes += pay.routes(pay.wiring(wiring, postman, checkout))
-    return Starlette(
+    app = Starlette(
         routes=routes,
         lifespan=lifespan,
         exception_handlers=dict(console.EXCEPTION_HANDLERS),
         middleware=[Middleware(BodyLimit, max_bytes=settings.max_body_bytes)],
     )
+    app.state.workers = workers
+    return app

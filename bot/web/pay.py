@@ -10,7 +10,7 @@ and are never cached.
 ``WebhookSignature.verify_header`` (5-minute tolerance): a bad, missing or stale signature,
 or no signing secret configured, is 400 and nothing is stored. A verified event is applied
 by :func:`bot.payments.webhooks.handle_event` (in a worker thread) and its notice sent
-after the commit through :func:`bot.payments.notices.queue_notice`; a failed notice does
+after the commit through :func:`bot.payments.notices.send_notice`; a failed notice does
 not fail the webhook (the payment is stored; Stripe must not send it again).
 """
 
@@ -36,7 +36,7 @@ from bot.container import Container
 from bot.errors import ArbotError, PaymentProviderFailed
 from bot.payments import checkout, webhooks
 from bot.payments.links import LinkSettings
-from bot.payments.notices import queue_notice
+from bot.payments.notices import send_notice
 from bot.policy.reminder_text import format_amount
 from bot.services.delivery import Postman
 from integrations.stripe_checkout import CheckoutGateway, StripeCheckout
@@ -189,7 +189,7 @@ def routes(wiring: PayWiring) -> list[Route]:
             return _refused(str(exc))
         if handled.notice is not None:
             try:
-                await queue_notice(wiring.postman, handled.notice)
+                await send_notice(wiring.postman, handled.notice)
             except ArbotError:
                 log.warning("the notice of a Stripe event could not be sent", exc_info=True)
         return JSONResponse({"received": True, "outcome": handled.outcome})

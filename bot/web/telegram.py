@@ -8,8 +8,9 @@ What an update becomes (``arbot telegram poll`` hands its updates to the same
 :func:`handle_update`):
 
 * a text message in a private chat → :func:`bot.services.chat.handle_message` with the
-  chat id as the address (text cut at 4,096 characters, Telegram's own limit); the
-  replies go out through the Telegram sender before the webhook answers ``200 {}``;
+  chat id as the address (text cut at 4,096 characters, Telegram's own limit); in the
+  web app it is only recorded and the webhook answers ``200 {}`` at once: the turn
+  worker asks the bot and the dispatcher sends the replies (:mod:`bot.web.workers`);
 * ``/start CODE`` (a deep link ``t.me/<bot>?start=CODE``) → the code is redeemed
   (:mod:`bot.services.telegram_links`) and the customer told the outcome; a bare
   ``/start`` turns automated messages back on (if ``/stop`` turned them off) and greets
@@ -286,6 +287,7 @@ async def _reply(desk: chat.ChatDesk, chat_id: str, text: str, arrival: InboundR
         BotMessage(text),
         key=f"reply:{arrival.id}:0",
         conversation_id=arrival.conversation_id,
+        send=not desk.deferred,  # behind a webhook the dispatcher sends it
     )
 
 

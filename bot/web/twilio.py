@@ -9,14 +9,18 @@ missing or wrong signature is 403, and so is every request while no auth token i
 configured: an unsigned message is never taken for a customer's.
 
 An inbound message is :func:`bot.services.chat.handle_message` on channel ``sms`` with the
-``MessageSid`` as provider id, so Twilio's retry of a message is answered once. The bot's
-replies go out through the Messages API (the chat service delivers them), so the webhook
-answers with empty TwiML. Bytes that are not UTF-8 are read with replacement characters:
+``MessageSid`` as provider id, so Twilio's retry of a message is answered once. The
+webhook only records it and answers with empty TwiML at once, whatever Rasa and Twilio
+are doing: the turn worker asks the bot behind it and the dispatcher sends the replies
+through the Messages API (:mod:`bot.web.workers`). A status callback for a SID not stored
+yet (it can beat the dispatcher's commit) is kept and applied when the SID is stored.
+Bytes that are not UTF-8 are read with replacement characters:
 a customer's message is never refused over an encoding.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 from urllib.parse import parse_qsl
 
@@ -90,10 +94,13 @@ def routes(desk: chat.ChatDesk, *, auth_token: str, public_url: str) -> list[Rou
                 return _bad_field(name, f"missing, blank or longer than {limit} characters")
         error = form.get("ErrorCode", "").strip() or None
         known = await run_in_threadpool(
-            delivery.record_status, desk.sessions, PROVIDER, sid, status, error
-        )
-        if not known:  # a later part of a long message, or not ours: Twilio must not retry
-            log.info("twilio status %s for unknown message %s", status, sid)
+            functools.partial(
+                delivery.record_status, desk.sessions, PROVIDER, sid, status, error,
+                now=desk.clock.now(),
+            )
+        )  # fmt: skip
+        if not known:  # kept: its message's SID may not be stored yet; Twilio must not retry
+            log.info("twilio status %s for a message not known yet: %s", status, sid)
         return Response(EMPTY_TWIML, media_type="text/xml")
 
     return [

@@ -8,11 +8,12 @@ from datetime import datetime
 import pytest
 
 from bot.container import build_container
+from bot.errors import DeliveryFailed
 from bot.services import api_tokens, delivery
 from bot.services.delivery import Postman
 from bot.settings import load_settings
 from integrations.rasa import BotMessage, Button
-from integrations.senders import OutboxSender
+from integrations.senders import Outbound, OutboxSender, Receipt
 from tests.cli.runner import NOW, arbot
 
 
@@ -82,3 +83,59 @@ def test_timestamps_in_the_outbox_are_utc(migrated: str) -> None:
     send_to_outbox(migrated, "+16175550133", BotMessage("Hi"))
     (row,) = arbot("outbox", "--json", database=migrated).json()
     assert datetime.fromisoformat(row["created_at"]) == datetime.fromisoformat(NOW)
+
+
+def fail_once(database: str, address: str, text: str) -> int:
+    """A message to ``address`` the provider refused; its id."""
+
+    class Refusing(OutboxSender):
+        provider = "twilio"
+
+        async def send(self, message: Outbound) -> Receipt:
+            raise DeliveryFailed("twilio: 21211 invalid To", retryable=False)
+
+    wiring = build_container(
+        load_settings({"ARBOT_DATABASE_URL": database, "ARBOT_NOW": NOW}, dotenv=None)
+    )
+    postman = Postman(wiring.sessions, wiring.clock, {"sms": Refusing()})
+    try:
+        sent = asyncio.run(delivery.deliver(postman, "sms", address, BotMessage(text), key=text))
+    finally:
+        wiring.engine.dispose()
+    assert sent.status == "failed"
+    assert sent.message_id is not None
+    return sent.message_id
+
+
+def test_outbox_failed_lists_a_refused_message_with_its_reason(migrated: str) -> None:
+    message_id = fail_once(migrated, "+16175550133", "Your balance is $10.00.")
+
+    listed = arbot("outbox", "--failed", "--json", database=migrated)
+    shown = arbot("outbox", "--failed", database=migrated)
+
+    assert listed.code == 0, listed.err
+    (row,) = listed.json()
+    assert (row["id"], row["state"], row["to"]) == (message_id, "failed", "+16175550133")
+    assert row["error"] == "twilio: 21211 invalid To"
+    assert "twilio: 21211 invalid To" in shown.out
+
+
+def test_outbox_retry_sends_a_failed_message_once_and_discard_gives_one_up(migrated: str) -> None:
+    retried = fail_once(migrated, "+16175550144", "first")
+    discarded = fail_once(migrated, "+16175550155", "second")
+
+    sent = arbot("outbox", "--retry", str(retried), "--by", "ops", database=migrated)
+    again = arbot("outbox", "--retry", str(retried), database=migrated)
+    dropped = arbot("outbox", "--discard", str(discarded), database=migrated)
+
+    assert (sent.code, again.code, dropped.code) == (0, 1, 0), (sent.err, again.err, dropped.err)
+    assert f"message {retried} sent" in sent.out
+    assert f"message {retried} is not failed or in doubt" in again.err
+    assert arbot("outbox", "--failed", "--json", database=migrated).json() == []
+    assert [m["text"] for m in arbot("outbox", "--json", database=migrated).json()] == ["first"]
+
+
+def test_outbox_takes_one_of_failed_retry_and_discard(migrated: str) -> None:
+    both = arbot("outbox", "--failed", "--retry", "1", database=migrated)
+    assert both.code == 2
+    assert "give one of them" in both.err

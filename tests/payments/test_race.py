@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, delete, select
+from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db.models import (
@@ -17,6 +17,7 @@ from bot.db.models import (
     AuditEvent,
     Contact,
     ContactPreference,
+    Conversation,
     Invoice,
     Message,
     Payment,
@@ -39,6 +40,8 @@ def committed(postgres_engine: Engine) -> Iterator[tuple[sessionmaker[Session], 
     sessions = sessionmaker(postgres_engine, expire_on_commit=False)
     number = f"R-{secrets.token_hex(4)}"
     with sessions() as session:
+        audited_before = session.scalar(select(func.max(AuditEvent.id))) or 0
+    with sessions() as session:
         account_id = seed_account(session, number, phone="+16175550199")
     try:
         yield sessions, number
@@ -51,8 +54,10 @@ def committed(postgres_engine: Engine) -> Iterator[tuple[sessionmaker[Session], 
             session.execute(delete(Payment).where(Payment.account_id == account_id))
             session.execute(delete(PaymentRequest).where(PaymentRequest.account_id == account_id))
             session.execute(delete(StripeEvent))
-            session.execute(delete(AuditEvent).where(AuditEvent.entity == "payment"))
+            # everything the payment audited (the payment, the import of it, ...)
+            session.execute(delete(AuditEvent).where(AuditEvent.id > audited_before))
             session.execute(delete(Message).where(Message.address == "+16175550199"))
+            session.execute(delete(Conversation).where(Conversation.account_id == account_id))
             session.execute(delete(Invoice).where(Invoice.account_id == account_id))
             session.execute(delete(Contact).where(Contact.account_id == account_id))
             session.execute(
@@ -107,6 +112,15 @@ def test_two_webhooks_for_one_payment_racing_apply_it_once(
     outcomes = _at_once([deliver(completed), deliver(completed), deliver(succeeded)])
     assert sorted(h.outcome for h in outcomes) == ["duplicate", "duplicate", "recorded"]
     assert sum(h.notice is not None for h in outcomes) == 1
+    with sessions() as session:  # one receipt queued, in the payment's transaction
+        receipts = session.scalars(
+            select(Message.idempotency_key).where(
+                Message.address == "+16175550199", Message.idempotency_key.is_not(None)
+            )
+        )
+        assert [key for key in receipts if key.startswith("stripe:receipt:")] == [
+            f"stripe:receipt:{completed['data']['object']['payment_intent']}"
+        ]
     with sessions() as session:
         account_id = session.scalar(select(Account.id).where(Account.account_number == number))
         paid = session.scalars(select(Payment.amount).where(Payment.account_id == account_id))

@@ -10,8 +10,9 @@ PostgreSQL is a private cluster (:mod:`tests.production.private_postgres`) holdi
 data and Rasa's trackers, since a test restarts it: the shared server is never touched.
 A Rasa replica's death is ``test_replica_failover.py``'s.
 
-Customers text through webhooks signed as Twilio signs them; what they were sent is what
-reached the fake Twilio while the webhook was open (the gateway sends before it answers).
+Customers text through webhooks signed as Twilio signs them; the webhook answers at once,
+and what they were sent is what reached the fake Twilio once the turn worker answered the
+message and the dispatcher sent every reply of its conversation.
 Skipped, with the reason, without the Rasa environment, a trained model, PostgreSQL's
 ``initdb`` and ``pg_ctl`` or Redis — unless ``ARBOT_TEST_REQUIRE_POSTGRES=1`` or
 ``ARBOT_TEST_REQUIRE_REDIS=1`` (set by ``.ci/run``) make a missing server a failure.
@@ -30,7 +31,8 @@ from dataclasses import dataclass
 import httpx
 import pytest
 import redis
-from sqlalchemy import Engine, create_engine, select, text
+from sqlalchemy import Engine, create_engine, func, select, text
+from sqlalchemy.exc import OperationalError
 
 from bot.cli.plan import project_root
 from bot.db.engine import make_engine
@@ -76,15 +78,51 @@ class Faults:
     postgres: PrivateCluster
     db: Engine
 
-    def text(self, phone: str, body: str, sid: str | None = None) -> Texted:
-        """``phone`` texts ``body`` (``sid``: Twilio delivering a message again)."""
+    def text(self, phone: str, body: str, sid: str | None = None, *, wait: bool = True) -> Texted:
+        """``phone`` texts ``body`` (``sid``: Twilio delivering a message again); with
+        ``wait``, what the bot sent until the message is answered and its replies went."""
         sid = sid or f"SMfault{next(_sids)}"
         url = f"{self.stack.web_url}/webhooks/twilio/sms"
         form, headers = signed_sms(url, self.twilio.auth_token, phone, body, sid)
         before = len(self.twilio.accepted)
         response = httpx.post(url, data=form, headers=headers, timeout=120)
+        if response.status_code == 200:
+            self.settled(sid, wait=wait)
         sent = [m["Body"] for m in self.twilio.accepted[before:] if m["To"] == phone]
         return Texted(sid, response.status_code, sent)
+
+    def settled(self, sid: str, *, wait: bool = True, seconds: float = 180) -> None:
+        """Until message ``sid`` is answered (its turn done) and, with ``wait``, nothing of
+        its conversation is left to send; a database restart is waited out."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            try:
+                with self.db.connect() as connection:
+                    found = connection.execute(
+                        select(Message.conversation_id, Message.turn_state).where(
+                            Message.channel == "sms", Message.provider_id == sid
+                        )
+                    ).first()
+                    busy = 1
+                    if found is not None and found.turn_state == "done":
+                        busy = (
+                            0
+                            if not wait
+                            else connection.scalar(
+                                select(func.count()).where(
+                                    Message.conversation_id == found.conversation_id,
+                                    Message.direction == "out",
+                                    Message.dispatch_state.in_(("pending", "sending")),
+                                )
+                            )
+                            or 0
+                        )
+                    if not busy:
+                        return
+            except OperationalError:  # PostgreSQL restarting
+                pass
+            time.sleep(0.05)
+        pytest.fail(f"message {sid} was not answered in {seconds} s")
 
     def verify(self, phone: str) -> None:
         """Verifies ``phone``'s demo account (asked for the balance first)."""
@@ -215,33 +253,38 @@ def test_twilio_failing_then_rate_limiting_the_reply_still_goes_out_once(
     ]
 
 
-def test_a_rate_limit_outlasting_the_retries_fails_the_reply_and_the_next_goes_out(
+def test_a_rate_limit_outlasting_the_senders_retries_is_retried_until_it_goes_out_in_order(
     faults: Faults,
 ) -> None:
     phone = "+15555550202"
     refused_before = len(faults.twilio.refused)
     faults.twilio.fail_for(120, too_many_requests("1"))
 
-    texted = faults.text(phone, "who is this?")
+    texted = faults.text(phone, "who is this?", wait=False)
 
     assert (texted.status, texted.replies) == (200, [])
-    assert faults.twilio.refused[refused_before:] == [429, 429, 429]  # three tries, 1 s apart
-    [(_, failed, _, status)] = faults.transcript(phone)[1:]
-    assert status == "failed"  # kept in the transcript with Twilio's error, never resent
+    assert faults.twilio.refused[refused_before:][:3] == [429, 429, 429]  # the sender's tries
+    [(_, first, _, status)] = faults.transcript(phone)[1:]
+    assert status == "queued"  # kept in the queue, tried again with backoff
+    with faults.db.connect() as connection:
+        state, error = connection.execute(
+            select(Message.dispatch_state, Message.error).where(
+                Message.address == phone, Message.body == first
+            )
+        ).one()
+    assert state in ("pending", "sending")
+    assert error is None or "429" in error
 
     faults.twilio.heal()
     again = faults.text(phone, "hello?")
 
     assert again.status == 200
-    assert len(again.replies) == 1
-    assert faults.sent_to(phone) == again.replies  # the failed reply did not go out later
-    assert [row[3] for row in faults.transcript(phone)] == [None, "failed", None, "queued"]
-    with faults.db.connect() as connection:
-        error = connection.execute(
-            select(Message.error).where(Message.address == phone, Message.body == failed)
-        ).scalar_one()
-    assert error is not None
-    assert "429" in error
+    # the first reply went out once Twilio took messages again, before the second's reply
+    assert faults.sent_to(phone) == again.replies
+    assert len(again.replies) == 2
+    assert again.replies[0] == first
+    assert [row[3] for row in faults.transcript(phone)] == [None, "queued", None, "queued"]
+    faults.assert_each_message_answered_once(phone)
 
 
 def test_the_action_server_killed_mid_conversation_gets_the_trouble_reply_then_goes_on(

@@ -15,13 +15,16 @@ from __future__ import annotations
 import dataclasses
 import logging
 import re
+import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 import pytest
 from sqlalchemy import Engine
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 from twilio.request_validator import RequestValidator
 
 from bot.container import build_container
@@ -75,7 +78,11 @@ def served(engine: Engine) -> Iterator[Served]:
                 outer = connection.begin()
                 sessions = sessionmaker(bind=connection, join_transaction_mode="create_savepoint",
                                         expire_on_commit=False)  # fmt: skip
-                wiring = dataclasses.replace(build_container(settings), sessions=sessions)
+                # the app's turn worker and dispatcher run beside its requests, in other
+                # threads: one session at a time on the one rolled-back connection
+                wiring = dataclasses.replace(
+                    build_container(settings), sessions=OneAtATime(sessions)
+                )
                 with sessions() as session:
                     add_user(session, "ana@example.com", "collector", NOW, PASSWORD)
                 with sessions() as session:
@@ -90,6 +97,34 @@ def served(engine: Engine) -> Iterator[Served]:
                     outer.rollback()
     finally:
         saved.restore(captured)
+
+
+class OneAtATime:
+    """A session factory handing out one session at a time across threads."""
+
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self._sessions = sessions
+        self._lock = threading.RLock()
+
+    def __call__(self, **kwargs: Any) -> Session:
+        self._lock.acquire()
+        try:
+            session = self._sessions(**kwargs)
+        except BaseException:
+            self._lock.release()
+            raise
+        close, released = session.close, [False]
+
+        def close_once() -> None:
+            try:
+                close()
+            finally:
+                if not released[0]:
+                    released[0] = True
+                    self._lock.release()
+
+        session.close = close_once  # type: ignore[method-assign]
+        return session
 
 
 def _settings(engine: Engine, telegram_api: str, twilio_api: str) -> Settings:
@@ -184,6 +219,12 @@ def test_driving_every_channel_logs_no_phone_token_password_or_secret(served: Se
             "/api/escalations", headers={"authorization": f"Bearer {served.api_token}x"}
         )
 
+    deadline = time.monotonic() + 30  # the turn worker and the dispatcher answer behind
+    while time.monotonic() < deadline and not (
+        served.telegram.sent
+        and "bot.services.dispatch" in {record.name for record in served.logs.records}
+    ):
+        time.sleep(0.05)
     answers = [chat, *texts, forged, update, *logins, queue, api, refused]
     assert [r.status_code for r in answers] == [200, 200, 200, 403, 200, 401, 303, 200, 200, 401]
     assert [m["chat_id"] for m in served.telegram.sent] == [str(CHAT_ID)]
@@ -198,7 +239,7 @@ def test_driving_every_channel_logs_no_phone_token_password_or_secret(served: Se
     }  # fmt: skip
     assert [name for name, value in secrets.items() if value in logged] == []
     names = {record.name for record in served.logs.records}
-    assert {"httpx", "sqlalchemy.engine.Engine", "uvicorn.access", "bot.services.delivery",
+    assert {"httpx", "sqlalchemy.engine.Engine", "uvicorn.access", "bot.services.dispatch",
             "bot.web.twilio", "bot.web.telegram"} <= names  # fmt: skip
     for seen in ("•••0177", "•••0188", f"/bot{HIDDEN}/sendMessage", "INSERT INTO messages"):
         assert seen in logged, seen

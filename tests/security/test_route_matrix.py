@@ -105,6 +105,9 @@ ROUTES: dict[Endpoint, Rule] = {
     Endpoint("GET", "/console/approvals"): console("collector"),
     Endpoint("POST", "/console/plans/{id:int}/approve"): console("collector", 404),
     Endpoint("POST", "/console/plans/{id:int}/reject"): console("collector", 404),
+    Endpoint("GET", "/console/failed"): console("collector"),
+    Endpoint("POST", "/console/failed/{id:int}/retry"): console("collector", 404),
+    Endpoint("POST", "/console/failed/{id:int}/discard"): console("collector", 404),
     Endpoint("GET", "/console/link-codes"): console("collector"),
     Endpoint("GET", "/console/payments"): console("collector"),
     Endpoint("POST", "/console/link-codes"): console(

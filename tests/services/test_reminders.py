@@ -9,6 +9,7 @@ import asyncio
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import FixedClock
@@ -16,6 +17,7 @@ from bot.db.models import ContactAttempt, Message
 from bot.policy.keywords import Keyword
 from bot.services import keywords, preferences
 from bot.services.delivery import Postman
+from bot.services.dispatch import dispatch_due, settle
 from bot.services.reminders import plan, run_pass
 from tests.services.reminder_portfolio import (
     NOW,
@@ -140,12 +142,22 @@ def test_a_pass_killed_while_sending_never_sends_a_message_twice(
 
     for minutes in (15, 30, 45, 60):
         run(sessions, NOW + timedelta(minutes=minutes), healthy)
+        # the dispatcher sends what the dead pass queued and never handed over (R-3)
+        later = Postman(sessions, FixedClock(NOW + timedelta(minutes=minutes)), {"sms": healthy})
+        asyncio.run(dispatch_due(later, concurrency=1))
+        settle(later)
 
     handed_over = [m.address for m in crashing.sent + healthy.sent]
     assert sorted(handed_over) == sorted({phone("R-1"), phone("R-3")})
     # R-2's message was recorded, then the pass died inside the sender: it may have gone,
-    # so it is never sent again.
+    # so it is never sent again: it is in doubt, for a person to decide.
     assert [len(messages_to(sessions, phone(n))) for n in ("R-1", "R-2", "R-3")] == [1, 1, 1]
+    with sessions() as session:
+        states = {
+            m.address: m.dispatch_state
+            for m in session.scalars(select(Message).where(Message.direction == "out"))
+        }
+    assert states == {phone("R-1"): "done", phone("R-2"): "in_doubt", phone("R-3"): "done"}
 
 
 def test_a_message_recorded_before_a_crash_settles_its_attempt_without_a_resend(

@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import FixedClock
 from bot.db.engine import make_engine, make_session_factory
 from bot.db.migrate import upgrade
-from bot.repositories import messages
+from bot.db.models import Message
 from bot.services.delivery import Parcel, Postman, deliver_many
+from bot.services.dispatch import dispatch_due, settle
 from bot.services.reminders import plan, run_pass
 from integrations.rasa import BotMessage
 from tests.services.reminder_portfolio import (
@@ -54,7 +57,7 @@ def test_a_pass_reading_pages_ahead_sends_every_due_message_once(
     assert [len(messages_to(file_sessions, phone(n))) for n in NUMBERS] == [1] * 7
 
 
-def test_a_batch_that_stops_frees_the_keys_no_sender_was_given(
+def test_a_batch_that_stops_leaves_queued_what_no_sender_was_given(
     file_sessions: sessionmaker[Session],
 ) -> None:
     crashing = RecordingSender(fail_on=2)
@@ -68,14 +71,20 @@ def test_a_batch_that_stops_frees_the_keys_no_sender_was_given(
         asyncio.run(deliver_many(postman, parcels, concurrency=1))
 
     with file_sessions() as session:
-        kept = {
-            key: messages.by_key(session, key) is not None for key in ("key-A", "key-B", "key-C")
+        states = {
+            key: session.scalar(
+                select(Message.dispatch_state).where(Message.idempotency_key == key)
+            )
+            for key in ("key-A", "key-B", "key-C")
         }
-    # A went out, B was in the sender's hands when it failed (it may have gone): both stay
-    # recorded and are never sent again; C was never given to a sender: its key is free
-    assert kept == {"key-A": True, "key-B": True, "key-C": False}
+    # A went out; B was in the sender's hands when it failed (it may have gone): it stays
+    # sending, in doubt once its lease is over, never sent again; C was never given to a
+    # sender: it is back in the queue
+    assert states == {"key-A": "done", "key-B": "sending", "key-C": "pending"}
     healthy = RecordingSender()
-    again = Postman(file_sessions, FixedClock(NOW), {"sms": healthy})
+    again = Postman(file_sessions, FixedClock(NOW + timedelta(minutes=5)), {"sms": healthy})
     results = asyncio.run(deliver_many(again, parcels, concurrency=1))
-    assert [r.duplicate for r in results] == [True, True, False]
+    assert [r.duplicate for r in results] == [True, True, True]
+    assert settle(again) == [2]
+    asyncio.run(dispatch_due(again))
     assert [m.address for m in healthy.sent] == [phone("C")]

@@ -69,8 +69,15 @@ class TelegramGateway:
             try:
                 async with httpx.AsyncClient(transport=transport, base_url="http://t.test") as c:
                     if content is not None:
-                        return [await c.post(PATH, content=content, headers=headers)]
-                    return [await c.post(PATH, json=body, headers=headers) for body in bodies]
+                        answered = [await c.post(PATH, content=content, headers=headers)]
+                        await app.state.workers.drain()
+                        return answered
+                    responses = []
+                    for body in bodies:
+                        responses.append(await c.post(PATH, json=body, headers=headers))
+                        # behind the webhook: the turn worker answers, the dispatcher sends
+                        await app.state.workers.drain()
+                    return responses
             finally:
                 await sender.aclose()
 

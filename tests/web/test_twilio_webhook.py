@@ -72,7 +72,12 @@ class SmsGateway:
         assert response.status_code == 200, response.text
         assert response.headers["content-type"].startswith("text/xml")
         assert response.text == twilio_web.EMPTY_TWIML
+        self.work()
         return sid
+
+    def work(self) -> None:
+        """What runs behind the webhook: the turn worker answers, the dispatcher sends."""
+        self.run(self.gateway.app.state.workers.drain())
 
     def rows(self, address: str = PHONE) -> list[tuple[str, str, str | None, str | None]]:
         """(direction, body, provider id, delivery status) of every SMS message, oldest first."""

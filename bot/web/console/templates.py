@@ -52,6 +52,7 @@ NAV = (
     NavLink("Queue", "/console/queue", "collector"),
     NavLink("Disputes", "/console/disputes", "collector"),
     NavLink("Approvals", "/console/approvals", "collector"),
+    NavLink("Failed messages", "/console/failed", "collector"),
     NavLink("Link codes", "/console/link-codes", "collector"),
     NavLink("Payments", "/console/payments", "collector"),
     NavLink("Dashboard", "/console/dashboard", "manager"),
