@@ -36,6 +36,11 @@ class Owed:
 
 
 _NEGATED = re.compile(r"\b(?:not|can'?t|cannot|cant|unable|won'?t|no way)\b")
+#: "that's all i have": all of what the customer has, not all of what they owe
+_LIMITING = re.compile(
+    r"\ball (?:i|i'?ve|ive|we|we'?ve) (?:have|got|get|can|could|make)\b|\bthat'?s all\b|"
+    r"\bthats all\b|\bis all\b"
+)
 _HALF = re.compile(r"\bhalf\b|\b50 ?%|\bfifty (?:percent|per cent)\b")
 _PAST_DUE = re.compile(
     r"\bpast[- ]?due\b|\bover ?due\b|\bwhat'?s (?:late|overdue)\b|\bthe late (?:amount|part)\b|"
@@ -56,7 +61,7 @@ _BALANCE = re.compile(
 def relative_amount(text: str) -> Share | None:
     """The share of what is owed ``text`` names, or None ("I can't pay it all" is None)."""
     t = " ".join(text.lower().replace("’", "'").split())
-    if not t or _NEGATED.search(t):
+    if not t or _NEGATED.search(t) or _LIMITING.search(t):
         return None
     if _HALF.search(t):
         return Share.HALF_PAST_DUE if _PAST_DUE.search(t) else Share.HALF_BALANCE

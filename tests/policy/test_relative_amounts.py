@@ -34,6 +34,9 @@ from bot.policy.relative_amounts import Owed, Share, relative_amount, resolve
         ("on friday", None),
         ("", None),
         ("I can't pay it all at once", None),
+        ("thats all i have", None),
+        ("that's all i can do", None),
+        ("50 is all i've got", None),
         ("not the full amount", None),
     ],
 )
