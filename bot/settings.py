@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.clock import Clock, FixedClock, SystemClock, parse_instant
 from bot.errors import ConfigError
+from bot.policy.credit import DEFAULT_ALLOWANCE_RATES, HOLD_DAYS_PAST_DUE, parse_allowance_rates
 from bot.policy.rules import Policy
 
 PROVIDERS = ("outbox", "twilio", "telegram")
@@ -97,6 +98,12 @@ class Settings:
     webchat_rate_limit: int = 60
     #: the bearer token the web chat asks for; blank: none
     webchat_token: str = field(default="", repr=False)
+    #: an undisputed invoice more than this many days past due puts its account on hold
+    hold_days_past_due: int = HOLD_DAYS_PAST_DUE
+    #: percent of each aging bucket reserved as the allowance for doubtful accounts
+    allowance_rates: tuple[tuple[str, Decimal], ...] = tuple(
+        parse_allowance_rates(DEFAULT_ALLOWANCE_RATES).items()
+    )
 
     def clock(self) -> Clock:
         """The clock every process of this deployment uses."""
@@ -171,6 +178,7 @@ def load_settings(
         **_scheduler(get),
         **_dialogue(get),
         **_payments(get),
+        **_credit(get),
     )
 
 
@@ -246,6 +254,21 @@ def _payments(get: Callable[[str, str], str]) -> dict[str, Any]:
         "stripe_api_url": api_url,
         "payment_methods": methods,
         "payment_link_days": _positive(get("PAYMENT_LINK_DAYS", "14"), "ARBOT_PAYMENT_LINK_DAYS"),
+    }
+
+
+def _credit(get: Callable[[str, str], str]) -> dict[str, Any]:
+    """The credit control settings (SPEC §12), each named when malformed."""
+    text = get("ALLOWANCE_RATES", DEFAULT_ALLOWANCE_RATES)
+    try:
+        rates = parse_allowance_rates(text)
+    except ValueError as exc:
+        raise ConfigError(f"ARBOT_ALLOWANCE_RATES: {exc}") from None
+    return {
+        "hold_days_past_due": _not_negative(
+            get("HOLD_DAYS_PAST_DUE", str(HOLD_DAYS_PAST_DUE)), "ARBOT_HOLD_DAYS_PAST_DUE"
+        ),
+        "allowance_rates": tuple(rates.items()),
     }
 
 

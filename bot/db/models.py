@@ -511,3 +511,21 @@ class PaymentReversal(Base):
     reversal_payment_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id"))
     created_at: Mapped[datetime]
     applied_at: Mapped[datetime | None]
+
+
+class CreditHold(Base):
+    """A credit hold on an account (SPEC §12): from ``started_at`` until ``released_at``.
+
+    At most one hold per account is open (no ``released_at``); ``reasons`` is the
+    comma-separated list of its current reasons (``over_limit``, ``past_due``,
+    ``plan_default``).
+    """
+
+    __tablename__ = "credit_holds"
+    __table_args__ = (Index("ix_credit_holds_account_released", "account_id", "released_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    reasons: Mapped[str] = mapped_column(String(64))
+    started_at: Mapped[datetime]
+    released_at: Mapped[datetime | None]

@@ -23,6 +23,7 @@ from bot.imports.reading import Record
 from bot.imports.rows import PaymentRow, RowError, parse_payment
 from bot.policy.allocation import OpenInvoice, allocate
 from bot.repositories import ledger
+from bot.services.credit.holds import reconcile_holds
 
 #: what must match for a payment already imported to count as the same payment
 COMPARED = ("account_number", "received_date", "amount", "invoice_number", "method")
@@ -99,6 +100,8 @@ def record_payments(
             )
         progress(len(part))
     ledger.update_rows(session, Invoice, cash.invoice_updates(now))
+    # a payment may bring an account back under its limit: its hold ends with it
+    reconcile_holds(session, {p.account_id for p in new}, now, "system", "payment")
     return recorded
 
 

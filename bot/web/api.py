@@ -13,6 +13,7 @@ claimed before replying) and 400 for bad input.
 ``POST /api/escalations/{id}/reply``   ``{"text": ...}``: send on the customer's channel
 ``POST /api/escalations/{id}/resolve`` ``{"note": ...}`` (optional): the bot resumes
 ``GET  /api/disputes``                 open disputes, oldest first, with their invoice
+``GET  /api/holds``                    accounts on credit hold (api_credit, SPEC §12)
 ``GET  /api/reports/{aging|kpis|ptp}`` managers: the JSON of ``arbot report`` (api_reports)
 ``GET  /api/dashboard``                managers: the console dashboard's figures
 =====================================  ===========================================
@@ -41,7 +42,7 @@ from bot.repositories.decisions import OpenDispute
 from bot.services import api_tokens, console_queue, delivery, dispute_resolution, handoff
 from bot.services.api_tokens import Caller
 from bot.services.delivery import Postman
-from bot.web import api_reports
+from bot.web import api_credit, api_reports
 from integrations.rasa import BotMessage
 
 #: a collector's message is at most this long (ten SMS segments)
@@ -120,6 +121,7 @@ def routes(postman: Postman, *, zone: ZoneInfo | None = None) -> list[Route]:
         *_dispute_routes(guarded, in_session),
         *_queue_routes(guarded, in_session, clock, zone),
         *api_reports.routes(guarded, in_session, lambda: business_day(clock.now(), zone)),
+        *api_credit.routes(guarded, in_session),
         Route(base, guarded(queue), methods=["GET"]),
         Route(base + "/{id:int}", guarded(show), methods=["GET"]),
         Route(base + "/{id:int}/claim", guarded(claim), methods=["POST"]),

@@ -118,6 +118,7 @@ ROUTES: dict[Endpoint, Rule] = {
     ),
     Endpoint("GET", "/console/settings"): console("admin"),
     Endpoint("GET", "/api/escalations"): api("collector"),
+    Endpoint("GET", "/api/holds"): api("collector"),
     Endpoint("GET", API_ESC): api("collector", target="case"),
     Endpoint("POST", API_ESC + "/claim"): api("collector", 404, json={}),
     Endpoint("POST", API_ESC + "/reply"): api("collector", 404, json={"text": "hello"}),
