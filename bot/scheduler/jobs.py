@@ -44,6 +44,8 @@ def daily_evaluation(app: Container) -> Job:
     def run(now: datetime) -> object:
         from bot.services.reminders import evaluate_day  # type: ignore[import, unused-ignore]
 
-        return evaluate_day(app.sessions, now, app.settings.policy)
+        return evaluate_day(
+            app.sessions, now, app.settings.policy, hold_days=app.settings.hold_days_past_due
+        )
 
     return run
