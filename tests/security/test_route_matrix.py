@@ -107,6 +107,7 @@ ROUTES: dict[Endpoint, Rule] = {
     Endpoint("POST", "/console/plans/{id:int}/reject"): console("collector", 404),
     Endpoint("GET", "/console/link-codes"): console("collector"),
     Endpoint("GET", "/console/payments"): console("collector"),
+    Endpoint("GET", "/console/holds"): console("collector"),
     Endpoint("POST", "/console/link-codes"): console(
         "collector", 201, form={"account_number": "A-7"}
     ),

@@ -54,6 +54,7 @@ NAV = (
     NavLink("Approvals", "/console/approvals", "collector"),
     NavLink("Link codes", "/console/link-codes", "collector"),
     NavLink("Payments", "/console/payments", "collector"),
+    NavLink("Holds", "/console/holds", "collector"),
     NavLink("Dashboard", "/console/dashboard", "manager"),
     NavLink("Users", "/console/users", "manager"),
     NavLink("Settings", "/console/settings", "admin"),
