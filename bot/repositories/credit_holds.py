@@ -24,9 +24,13 @@ from bot.repositories.ledger import member_of
 
 @dataclass(frozen=True)
 class AccountFacts:
+    """One account's hold facts, with its open hold (id and reasons) if it has one."""
+
     account_id: int
     account_number: str
     facts: HoldFacts
+    hold_id: int | None = None
+    hold_reasons: str = ""
 
 
 @dataclass(frozen=True)
@@ -81,8 +85,16 @@ def _conditions(
 
 
 def facts(session: Session, account_ids: Collection[int] | None) -> list[AccountFacts]:
-    """The hold facts of the accounts ``account_ids`` (None: every account)."""
+    """The hold facts and open holds of the accounts ``account_ids`` (None: every account).
+
+    One statement per chunk of ids: an import of many accounts reads them in a few.
+    """
     balances, plans = _balances(), _latest_plans()
+    held = (
+        select(CreditHold.account_id, CreditHold.id, CreditHold.reasons)
+        .where(CreditHold.released_at.is_(None))
+        .subquery("held")
+    )
     found: list[AccountFacts] = []
     for condition in _conditions(session, Account.id, account_ids):
         query: Select[Any] = (
@@ -93,9 +105,12 @@ def facts(session: Session, account_ids: Collection[int] | None) -> list[Account
                 balances.c.open_balance,
                 balances.c.oldest_due,
                 plans.c.status,
+                held.c.id.label("hold_id"),
+                held.c.reasons.label("hold_reasons"),
             )
             .outerjoin(balances, balances.c.account_id == Account.id)
             .outerjoin(plans, plans.c.account_id == Account.id)
+            .outerjoin(held, held.c.account_id == Account.id)
             .where(condition)
         )
         for row in session.execute(query):
@@ -110,17 +125,10 @@ def facts(session: Session, account_ids: Collection[int] | None) -> list[Account
                         oldest_undisputed_due=oldest,
                         plan_defaulted=row.status == "defaulted",
                     ),
+                    row.hold_id,
+                    row.hold_reasons or "",
                 )
             )
-    return found
-
-
-def open_holds(session: Session, account_ids: Collection[int] | None) -> dict[int, CreditHold]:
-    """The holds not yet released, by account id."""
-    found: dict[int, CreditHold] = {}
-    for condition in _conditions(session, CreditHold.account_id, account_ids):
-        query = select(CreditHold).where(condition, CreditHold.released_at.is_(None))
-        found.update({hold.account_id: hold for hold in session.scalars(query)})
     return found
 
 

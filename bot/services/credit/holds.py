@@ -44,13 +44,14 @@ def reconcile_holds(
     its reasons, ``actor`` and ``why`` (the cause: ``import invoices``, ``payment`` …).
     """
     today = now.astimezone(zone or timezone.utc).date()
-    current = repo.open_holds(session, account_ids)
     started: list[str] = []
     changed: list[str] = []
     released: list[str] = []
     for found in repo.facts(session, account_ids):
         reasons = hold_reasons(found.facts, today, days_limit)
-        hold = current.get(found.account_id)
+        if found.hold_reasons == ",".join(reasons):
+            continue  # no hold and no reason, or the same reasons as the open hold's
+        hold = None if found.hold_id is None else session.get(CreditHold, found.hold_id)
         detail: dict[str, Any] = {
             "reasons": list(reasons),
             "why": why,
