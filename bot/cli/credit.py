@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import click
 
-from bot.cli.context import wired
+from bot.cli.context import day_option, today, wired
 from bot.cli.output import emit_json
 from bot.services.credit.holds import hold_json, holds
+from bot.services.credit.report import credit_report
 
 
 @click.command(name="holds")
@@ -27,3 +30,40 @@ def holds_command(as_json: bool) -> None:
             f"{hold['account_number']:<16} {','.join(hold['reasons']):<28} since {hold['since']}"
             f"  open {hold['open_balance']}  limit {limit}"
         )
+
+
+@click.command(name="credit")
+@click.option("--as-of", "as_of", metavar="DATE", help="Day of the holds and the allowance.")
+@click.option("--from", "start", metavar="DATE", help="First day of the period (to − 29 days).")
+@click.option("--to", "end", metavar="DATE", help="Last day of the period (default --as-of).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def credit_report_command(
+    as_of: str | None, start: str | None, end: str | None, as_json: bool
+) -> None:
+    """Holds, allowance for doubtful accounts, write-offs, finance charges, bad-debt ratio."""
+    app = wired()
+    day = day_option(as_of, "--as-of", today(app))
+    last = day_option(end, "--to", day)
+    first = day_option(start, "--from", last - timedelta(days=29))
+    with app.sessions() as session:
+        result = credit_report(session, day, first, last, dict(app.settings.allowance_rates))
+    doc = result.to_json()
+    if as_json:
+        emit_json(doc)
+        return
+    click.echo(f"Credit as of {doc['as_of']} (period {doc['from']} .. {doc['to']})")
+    click.echo(f"  accounts on hold      {doc['holds']}")
+    click.echo(f"  allowance             {doc['allowance']['total']}")
+    for name, amount in doc["allowance"]["buckets"].items():
+        click.echo(f"    {name:<8} {amount:>14}")
+    click.echo(
+        f"  write-offs            {doc['write_offs']['proposed']} proposed,"
+        f" {doc['write_offs']['approved_amount']} approved"
+    )
+    charges = doc["finance_charges"]
+    click.echo(
+        f"  finance charges       {charges['posted_amount']} posted,"
+        f" {charges['waived_amount']} waived"
+    )
+    ratio = doc["bad_debt_ratio"]
+    click.echo(f"  bad-debt ratio        {'n/a' if ratio is None else ratio}")

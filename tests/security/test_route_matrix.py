@@ -129,6 +129,7 @@ ROUTES: dict[Endpoint, Rule] = {
     Endpoint("GET", "/api/reports/aging"): api("manager"),
     Endpoint("GET", "/api/reports/kpis"): api("manager"),
     Endpoint("GET", "/api/reports/ptp"): api("manager"),
+    Endpoint("GET", "/api/reports/credit"): api("manager"),
     Endpoint("GET", "/api/dashboard"): api("manager"),
 }
 
