@@ -1,12 +1,14 @@
 """The credit report's sums (SPEC §12): holds on a day, write-offs and finance charges.
 
-Each is one aggregate statement; the aging comes from :mod:`bot.repositories.reports`.
+One aggregate statement; the aging comes from :mod:`bot.repositories.reports`.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -21,27 +23,48 @@ WAIVER_REASON = "finance_charge_waiver"
 FINANCE_CHARGE_PREFIX = "FC-"
 
 
-def holds_on(session: Session, day: date) -> int:
-    """Accounts on hold at the end of ``day`` (UTC)."""
-    end = datetime.combine(day + timedelta(days=1), time(), timezone.utc)
-    query = select(func.count()).where(
-        CreditHold.started_at < end,
-        or_(CreditHold.released_at.is_(None), CreditHold.released_at >= end),
+@dataclass(frozen=True)
+class CreditSums:
+    """The credit report's figures besides the aging."""
+
+    holds: int
+    written_off: Decimal
+    charges_posted: Decimal
+    charges_waived: Decimal
+    invoiced: Decimal
+
+
+def credit_sums(session: Session, as_of: date, start: date, end: date) -> CreditSums:
+    """Holds at the end of ``as_of`` (UTC) and the flows of [start, end], in one statement.
+
+    ``invoiced`` counts every invoice issued in the period, finance charges included.
+    """
+    day_end = datetime.combine(as_of + timedelta(days=1), time(), timezone.utc)
+    holds = (
+        select(func.count())
+        .select_from(CreditHold)
+        .where(
+            CreditHold.started_at < day_end,
+            or_(CreditHold.released_at.is_(None), CreditHold.released_at >= day_end),
+        )
+        .scalar_subquery()
     )
-    return int(session.execute(query).scalar_one())
 
+    def credited(reason: str) -> Any:
+        return (
+            select(func.sum(Credit.amount))
+            .where(Credit.reason == reason, Credit.credit_date.between(start, end))
+            .scalar_subquery()
+        )
 
-def credits_with_reason(session: Session, reason: str, start: date, end: date) -> Decimal:
-    """The credits of ``reason`` dated in [start, end]."""
-    query = select(func.sum(Credit.amount)).where(
-        Credit.reason == reason, Credit.credit_date.between(start, end)
+    issued = Invoice.issue_date.between(start, end)
+    charges = (
+        select(func.sum(Invoice.amount))
+        .where(issued, Invoice.invoice_number.startswith(FINANCE_CHARGE_PREFIX))
+        .scalar_subquery()
     )
-    return as_decimal(session.execute(query).scalar_one())
-
-
-def invoiced(session: Session, start: date, end: date, *, finance_charges: bool) -> Decimal:
-    """Invoices issued in [start, end]: finance charges only, or every invoice."""
-    query = select(func.sum(Invoice.amount)).where(Invoice.issue_date.between(start, end))
-    if finance_charges:
-        query = query.where(Invoice.invoice_number.startswith(FINANCE_CHARGE_PREFIX))
-    return as_decimal(session.execute(query).scalar_one())
+    sales = select(func.sum(Invoice.amount)).where(issued).scalar_subquery()
+    row = session.execute(
+        select(holds, credited(WRITE_OFF_REASON), charges, credited(WAIVER_REASON), sales)
+    ).one()
+    return CreditSums(int(row[0] or 0), *(as_decimal(value) for value in row[1:]))

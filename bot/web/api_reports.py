@@ -93,7 +93,8 @@ def routes(
         return JSONResponse(result.to_json())
 
     async def overview(request: Request, _caller: Caller) -> JSONResponse:
-        result = await in_session(dashboard, *period(request, max_days=MAX_PERIOD_DAYS))
+        start, end = period(request, max_days=MAX_PERIOD_DAYS)
+        result = await in_session(dashboard, start, end, allowance_rates)
         return JSONResponse(dashboard_tables.to_json(result))
 
     def period(request: Request, max_days: int | None = None) -> tuple[date, date]:

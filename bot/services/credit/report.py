@@ -87,23 +87,19 @@ def credit_report(
     rates = parse_allowance_rates(DEFAULT_ALLOWANCE_RATES) if rates is None else rates
     with session.begin():
         buckets = aging_buckets(session, as_of)
-        holds = repo.holds_on(session, as_of)
-        written_off = repo.credits_with_reason(session, repo.WRITE_OFF_REASON, start, end)
-        posted = repo.invoiced(session, start, end, finance_charges=True)
-        waived = repo.credits_with_reason(session, repo.WAIVER_REASON, start, end)
-        sales = repo.invoiced(session, start, end, finance_charges=False)
+        sums = repo.credit_sums(session, as_of, start, end)
     per_bucket, total = allowance(buckets, rates)
     return CreditReport(
         as_of=as_of,
         period_start=start,
         period_end=end,
-        holds=holds,
+        holds=sums.holds,
         aging=buckets,
         allowance=per_bucket,
         allowance_total=total,
         write_offs_proposed=0,
-        written_off=written_off,
-        charges_posted=posted,
-        charges_waived=waived,
-        credit_sales=sales - posted,
+        written_off=sums.written_off,
+        charges_posted=sums.charges_posted,
+        charges_waived=sums.charges_waived,
+        credit_sales=sums.invoiced - sums.charges_posted,
     )
