@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot.clock import Clock, FixedClock, SystemClock, parse_instant
 from bot.errors import ConfigError
 from bot.policy.credit import DEFAULT_ALLOWANCE_RATES, HOLD_DAYS_PAST_DUE, parse_allowance_rates
+from bot.policy.finance_charges import ChargeRules
 from bot.policy.rules import Policy
 
 PROVIDERS = ("outbox", "twilio", "telegram")
@@ -104,6 +105,9 @@ class Settings:
     allowance_rates: tuple[tuple[str, Decimal], ...] = tuple(
         parse_allowance_rates(DEFAULT_ALLOWANCE_RATES).items()
     )
+
+    #: ``ARBOT_FINANCE_CHARGE_*``: rate (0: off), grace days, minimum, consumers
+    finance_charges: ChargeRules = ChargeRules()
 
     def clock(self) -> Clock:
         """The clock every process of this deployment uses."""
@@ -269,7 +273,32 @@ def _credit(get: Callable[[str, str], str]) -> dict[str, Any]:
             get("HOLD_DAYS_PAST_DUE", str(HOLD_DAYS_PAST_DUE)), "ARBOT_HOLD_DAYS_PAST_DUE"
         ),
         "allowance_rates": tuple(rates.items()),
+        "finance_charges": _finance_charges(get),
     }
+
+
+def _finance_charges(get: Callable[[str, str], str]) -> ChargeRules:
+    """``ARBOT_FINANCE_CHARGE_RATE``, ``_GRACE_DAYS``, ``_MIN`` and ``_CONSUMERS``."""
+    amounts: dict[str, Decimal] = {}
+    for name, default in (("RATE", "0"), ("MIN", "1.00")):
+        text = get(f"FINANCE_CHARGE_{name}", default)
+        try:
+            amounts[name] = Decimal(text)
+        except InvalidOperation:
+            amounts[name] = Decimal(-1)
+        if not amounts[name].is_finite() or amounts[name] < 0:
+            raise ConfigError(f"ARBOT_FINANCE_CHARGE_{name}: {text!r} is not a number ≥ 0")
+    consumers = get("FINANCE_CHARGE_CONSUMERS", "false").lower()
+    if consumers not in ("true", "false", "1", "0", "yes", "no"):
+        raise ConfigError(f"ARBOT_FINANCE_CHARGE_CONSUMERS: {consumers!r} is not true or false")
+    return ChargeRules(
+        rate=amounts["RATE"],
+        grace_days=_not_negative(
+            get("FINANCE_CHARGE_GRACE_DAYS", "30"), "ARBOT_FINANCE_CHARGE_GRACE_DAYS"
+        ),
+        minimum=amounts["MIN"],
+        consumers=consumers in ("true", "1", "yes"),
+    )
 
 
 def _dialogue(get: Callable[[str, str], str]) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""``arbot holds`` and ``arbot report credit`` (SPEC §12)."""
+"""``arbot holds``, ``arbot report credit`` and ``arbot charges`` (SPEC §12)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,10 @@ import click
 
 from bot.cli.context import day_option, today, wired
 from bot.cli.output import emit_json
+from bot.errors import InputError
+from bot.policy.finance_charges import last_closed_month, parse_month
+from bot.policy.money import format_money, parse_money
+from bot.services.credit.finance_charges import post_finance_charges, waive_finance_charge
 from bot.services.credit.holds import hold_json, holds
 from bot.services.credit.report import credit_report
 
@@ -67,3 +71,61 @@ def credit_report_command(
     )
     ratio = doc["bad_debt_ratio"]
     click.echo(f"  bad-debt ratio        {'n/a' if ratio is None else ratio}")
+
+
+@click.group()
+def charges() -> None:
+    """Finance charges: post a month's, waive one."""
+
+
+@charges.command("post")
+@click.option("--month", required=True, metavar="YYYY-MM", help="The month to charge for.")
+@click.option("--json", "as_json", is_flag=True, help="Print the charges posted as JSON.")
+def post_command(month: str, as_json: bool) -> None:
+    """Posts the finance charges of a closed month (again: nothing more is posted)."""
+    app = wired()
+    try:
+        year, number = parse_month(month)
+    except ValueError as exc:
+        raise InputError(f"--month: {exc}") from None
+    if (year, number) > last_closed_month(today(app)):
+        raise InputError(f"--month: {month} has not ended yet")
+    rules = app.settings.finance_charges
+    with app.sessions() as session:
+        posted = post_finance_charges(session, year, number, app.clock.now(), rules, "collector")
+    found = [
+        {"account_number": p.account_number, "invoice_number": p.invoice_number,
+         "amount": format_money(p.amount)}
+        for p in posted
+    ]  # fmt: skip
+    if as_json:
+        emit_json(found)
+        return
+    if not rules.enabled:
+        click.echo("finance charges are off (ARBOT_FINANCE_CHARGE_RATE is 0)")
+        return
+    for item in found:
+        click.echo(f"{item['invoice_number']:<32} {item['amount']:>12}")
+    click.echo(f"{len(found)} finance charges posted for {month}")
+
+
+@charges.command("waive")
+@click.argument("invoice")
+@click.option("--reason", required=True, help="Why it is waived (kept in the audit trail).")
+@click.option("--by", "by_email", required=True, metavar="EMAIL", help="The collector.")
+@click.option("--amount", metavar="AMOUNT", help="Part of it (default: all that is open).")
+def waive_command(invoice: str, reason: str, by_email: str, amount: str | None) -> None:
+    """Waives a finance charge with a credit and a reason."""
+    app = wired()
+    value = None
+    if amount is not None:
+        try:
+            value = parse_money(amount)
+        except ValueError as exc:
+            raise InputError(f"--amount: {exc}") from None
+    with app.sessions() as session:
+        done = waive_finance_charge(session, invoice, reason, by_email, app.clock.now(), value)
+    click.echo(
+        f"{done.invoice_number}: {format_money(done.amount)} waived,"
+        f" {format_money(done.open_amount)} open"
+    )
