@@ -118,6 +118,8 @@ def balance_summary(view: BalanceView) -> str:
     cur = view.currency
     invoices = "invoice" if view.open_count == 1 else "invoices"
     parts = [f"Your balance is {money(view.total, cur)} on {view.open_count} open {invoices}."]
+    if view.finance_charges > 0:
+        parts.append(f"That includes {money(view.finance_charges, cur)} of finance charges.")
     if view.past_due > 0:
         parts.append(f"{money(view.past_due, cur)} is past due.")
         if view.oldest_past_due_invoice and view.oldest_days_late is not None:

@@ -41,3 +41,34 @@ def test_a_bad_allowance_rate_is_named_with_its_variable(value: str, named: str)
 def test_negative_hold_days_are_refused_by_name() -> None:
     with pytest.raises(ConfigError, match="ARBOT_HOLD_DAYS_PAST_DUE"):
         load_settings({"ARBOT_HOLD_DAYS_PAST_DUE": "-1"}, dotenv=None)
+
+
+def test_finance_charges_are_off_by_default_and_read_from_the_environment() -> None:
+    assert not load_settings({}, dotenv=None).finance_charges.enabled
+    rules = load_settings(
+        {
+            "ARBOT_FINANCE_CHARGE_RATE": "1.5",
+            "ARBOT_FINANCE_CHARGE_GRACE_DAYS": "15",
+            "ARBOT_FINANCE_CHARGE_MIN": "2.50",
+            "ARBOT_FINANCE_CHARGE_CONSUMERS": "true",
+        },
+        dotenv=None,
+    ).finance_charges
+    assert (rules.rate, rules.grace_days, rules.minimum, rules.consumers) == (
+        Decimal("1.5"), 15, Decimal("2.50"), True,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("ARBOT_FINANCE_CHARGE_RATE", "lots"),
+        ("ARBOT_FINANCE_CHARGE_RATE", "-1"),
+        ("ARBOT_FINANCE_CHARGE_MIN", "nan"),
+        ("ARBOT_FINANCE_CHARGE_GRACE_DAYS", "x"),
+        ("ARBOT_FINANCE_CHARGE_CONSUMERS", "maybe"),
+    ],
+)
+def test_a_bad_finance_charge_setting_is_named(variable: str, value: str) -> None:
+    with pytest.raises(ConfigError, match=variable):
+        load_settings({variable: value}, dotenv=None)

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from bot.policy.balances import summarize
+from bot.policy.finance_charges import PREFIX as FC_PREFIX
 from bot.policy.rules import Policy
 from bot.repositories import invoices, plans, promises
 from bot.services.credit.holds import hold_notice
@@ -63,6 +64,8 @@ class BalanceView:
     hold_reasons: tuple[str, ...] = ()
     #: what a payment must be to bring the balance back under the credit limit
     to_limit: Decimal = Decimal("0.00")
+    #: what is open on finance-charge invoices (``FC-…``), told apart from the rest
+    finance_charges: Decimal = Decimal("0.00")
 
 
 def balance_view(
@@ -106,6 +109,10 @@ def balance_view(
         plan=plan,
         hold_reasons=() if hold is None else hold.reasons,
         to_limit=Decimal("0.00") if hold is None else hold.to_limit,
+        finance_charges=sum(
+            (i.open_amount for i in items if i.invoice_number.startswith(FC_PREFIX)),
+            Decimal("0.00"),
+        ),
     )
 
 

@@ -75,6 +75,7 @@ class Balance:
     plan: PlanView | None = None
     hold_reasons: tuple[str, ...] = ()
     to_limit: Decimal = Decimal("0.00")
+    finance_charges: Decimal = Decimal("0.00")
 
 
 @dataclass(frozen=True)

@@ -38,3 +38,11 @@ def test_an_unverified_customer_hears_nothing_about_a_hold(services: FakeService
     outcome = run(ActionCheckBalance(), tracker("unverified", text="what do i owe"))
 
     assert "credit hold" not in outcome.text
+
+
+def test_finance_charges_are_told_apart_in_the_balance(services: FakeServices) -> None:
+    services.balance = replace(services.balance, finance_charges=Decimal("15.00"))
+
+    outcome = run(ActionCheckBalance(), tracker(text="what do i owe"))
+
+    assert "That includes $15.00 of finance charges." in outcome.text

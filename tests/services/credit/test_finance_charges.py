@@ -149,3 +149,14 @@ def test_a_waiver_needs_a_reason_and_a_finance_charge(
     post_finance_charges(session, 2026, 10, NOW, RULES)
     with pytest.raises(InputError, match=named):
         waive_finance_charge(session, invoice, reason, "col@example.com", NOW)
+
+
+def test_the_balance_tells_the_finance_charges_apart(session: Session) -> None:
+    from bot.policy.rules import Policy
+    from bot.services.balances import balance_view
+
+    seed(session)
+    post_finance_charges(session, 2026, 10, NOW, RULES)
+    view = balance_view(session, "B", NOW, Policy())
+    assert view.finance_charges == Decimal("15.00")
+    assert view.total == Decimal("1415.00")  # 600 + 500 + 300 + 15 (B-4 paid)
