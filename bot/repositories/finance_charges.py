@@ -79,3 +79,30 @@ def existing(session: Session, numbers: list[str]) -> set[str]:
         found.update(session.scalars(select(Invoice.invoice_number).where(
             Invoice.invoice_number.in_(part))))  # fmt: skip
     return found
+
+
+@dataclass(frozen=True)
+class OpenCharge:
+    invoice_number: str
+    account_number: str
+    issue_date: date
+    amount: Decimal
+    open_amount: Decimal
+
+
+def open_charges(session: Session, limit: int) -> list[OpenCharge]:
+    """Finance charges with money open on them, newest first."""
+    query = (
+        select(
+            Invoice.invoice_number,
+            Account.account_number,
+            Invoice.issue_date,
+            Invoice.amount,
+            Invoice.open_amount,
+        )
+        .join(Account, Account.id == Invoice.account_id)
+        .where(Invoice.invoice_number.startswith(PREFIX), Invoice.open_amount > 0)
+        .order_by(Invoice.issue_date.desc(), Invoice.invoice_number)
+        .limit(limit)
+    )
+    return [OpenCharge(*row) for row in session.execute(query)]

@@ -108,6 +108,10 @@ ROUTES: dict[Endpoint, Rule] = {
     Endpoint("GET", "/console/link-codes"): console("collector"),
     Endpoint("GET", "/console/payments"): console("collector"),
     Endpoint("GET", "/console/holds"): console("collector"),
+    Endpoint("GET", "/console/charges"): console("collector"),
+    Endpoint("POST", "/console/charges/waive"): console(
+        "collector", 404, form={"invoice_number": "FC-NONE-202601", "reason": "goodwill"}
+    ),
     Endpoint("POST", "/console/link-codes"): console(
         "collector", 201, form={"account_number": "A-7"}
     ),

@@ -145,3 +145,9 @@ def _user(session: Session, email: str) -> User:
     if user is None:
         raise NotFound(f"--by: no user {email}")
     return user
+
+
+def open_finance_charges(session: Session, limit: int = 200) -> list[repo.OpenCharge]:
+    """Finance charges with money open on them, newest first (what may be waived)."""
+    with session.begin():
+        return repo.open_charges(session, limit)

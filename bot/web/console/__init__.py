@@ -17,6 +17,7 @@ from starlette.staticfiles import StaticFiles
 from bot.web.console import (
     approvals,
     auth,
+    charges,
     conversation,
     dashboard,
     disputes,
@@ -41,6 +42,7 @@ PAGE_MODULES: tuple[Callable[[ConsoleContext], list[BaseRoute]], ...] = (
     link_codes.routes,
     payments.routes,
     holds.routes,
+    charges.routes,
     dashboard.routes,
     users.routes,
     settings.routes,

@@ -55,6 +55,7 @@ NAV = (
     NavLink("Link codes", "/console/link-codes", "collector"),
     NavLink("Payments", "/console/payments", "collector"),
     NavLink("Holds", "/console/holds", "collector"),
+    NavLink("Charges", "/console/charges", "collector"),
     NavLink("Dashboard", "/console/dashboard", "manager"),
     NavLink("Users", "/console/users", "manager"),
     NavLink("Settings", "/console/settings", "admin"),
