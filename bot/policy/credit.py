@@ -18,6 +18,10 @@ from bot.policy.money import cents
 HOLD_REASONS: tuple[str, ...] = ("over_limit", "past_due", "plan_default")
 #: an undisputed invoice more than this many days past due puts its account on hold
 HOLD_DAYS_PAST_DUE = 60
+#: an undisputed invoice more than this many days past due may be written off
+WRITE_OFF_DAYS = 180
+#: ... when its account paid nothing in this many days
+WRITE_OFF_QUIET_DAYS = 90
 #: ``ARBOT_ALLOWANCE_RATES``' default, percent per aging bucket
 DEFAULT_ALLOWANCE_RATES = "current:1,1-30:3,31-60:10,61-90:25,91-120:50,120+:90"
 
