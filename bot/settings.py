@@ -20,7 +20,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.clock import Clock, FixedClock, SystemClock, parse_instant
 from bot.errors import ConfigError
-from bot.policy.credit import DEFAULT_ALLOWANCE_RATES, HOLD_DAYS_PAST_DUE, parse_allowance_rates
+from bot.policy.credit import (
+    DEFAULT_ALLOWANCE_RATES,
+    HOLD_DAYS_PAST_DUE,
+    WRITE_OFF_DAYS,
+    parse_allowance_rates,
+)
 from bot.policy.finance_charges import ChargeRules
 from bot.policy.rules import Policy
 
@@ -108,6 +113,8 @@ class Settings:
 
     #: ``ARBOT_FINANCE_CHARGE_*``: rate (0: off), grace days, minimum, consumers
     finance_charges: ChargeRules = ChargeRules()
+    #: an undisputed invoice more than this many days past due may be written off
+    write_off_days: int = WRITE_OFF_DAYS
 
     def clock(self) -> Clock:
         """The clock every process of this deployment uses."""
@@ -274,6 +281,9 @@ def _credit(get: Callable[[str, str], str]) -> dict[str, Any]:
         ),
         "allowance_rates": tuple(rates.items()),
         "finance_charges": _finance_charges(get),
+        "write_off_days": _not_negative(
+            get("WRITE_OFF_DAYS", str(WRITE_OFF_DAYS)), "ARBOT_WRITE_OFF_DAYS"
+        ),
     }
 
 

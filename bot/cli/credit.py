@@ -1,4 +1,4 @@
-"""``arbot holds``, ``arbot report credit`` and ``arbot charges`` (SPEC §12)."""
+"""``arbot holds``, ``report credit``, ``charges`` and ``writeoff`` (SPEC §12)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from bot.cli.output import emit_json
 from bot.errors import InputError
 from bot.policy.finance_charges import last_closed_month, parse_month
 from bot.policy.money import format_money, parse_money
+from bot.services.credit import write_offs
 from bot.services.credit.finance_charges import post_finance_charges, waive_finance_charge
 from bot.services.credit.holds import hold_json, holds
 from bot.services.credit.report import credit_report
@@ -129,3 +130,84 @@ def waive_command(invoice: str, reason: str, by_email: str, amount: str | None) 
         f"{done.invoice_number}: {format_money(done.amount)} waived,"
         f" {format_money(done.open_amount)} open"
     )
+
+
+@click.group()
+def writeoff() -> None:
+    """Write-offs: candidates, proposals, a second manager's approval."""
+
+
+@writeoff.command("candidates")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def candidates_command(as_json: bool) -> None:
+    """Invoices that may be written off now, oldest due first."""
+    app = wired()
+    with app.sessions() as session:
+        found = write_offs.candidates(
+            session, app.clock.now(), app.settings.default_timezone, app.settings.write_off_days
+        )
+    rows = [
+        {"invoice_number": c.invoice_number, "account_number": c.account_number,
+         "due_date": c.due_date.isoformat(), "open_amount": format_money(c.open_amount)}
+        for c in found
+    ]  # fmt: skip
+    if as_json:
+        emit_json(rows)
+        return
+    for row in rows or [{"invoice_number": "no candidates"}]:
+        click.echo("  ".join(str(value) for value in row.values()))
+
+
+@writeoff.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def list_command(as_json: bool) -> None:
+    """Write-offs: proposals waiting first, then the newest decided."""
+    app = wired()
+    with app.sessions() as session:
+        rows = [write_offs.write_off_json(row) for row in write_offs.write_offs(session)]
+    if as_json:
+        emit_json(rows)
+        return
+    for row in rows:
+        click.echo(
+            f"{row['id']:>6}  {row['invoice_number']:<20} {row['amount']:>12}  {row['status']}"
+            f"  proposed by {row['proposed_by'] or 'the daily review'}"
+        )
+
+
+@writeoff.command("propose")
+@click.argument("invoice")
+@click.option("--by", "by_email", required=True, metavar="EMAIL", help="The proposer.")
+def propose_command(invoice: str, by_email: str) -> None:
+    """Proposes writing off an invoice that is a candidate."""
+    app = wired()
+    with app.sessions() as session:
+        row = write_offs.propose(
+            session, invoice, by_email, app.clock.now(), app.settings.default_timezone,
+            app.settings.write_off_days,
+        )  # fmt: skip
+    click.echo(f"write-off {row.id} proposed: {row.invoice_number} {format_money(row.amount)}")
+
+
+@writeoff.command("approve")
+@click.argument("write_off_id", metavar="ID", type=int)
+@click.option("--by", "by_email", required=True, metavar="EMAIL", help="A manager.")
+def approve_command(write_off_id: int, by_email: str) -> None:
+    """Approves a proposal (a manager who did not propose it): the invoice is credited."""
+    app = wired()
+    with app.sessions() as session:
+        row = write_offs.approve(
+            session, write_off_id, by_email, app.clock.now(), app.settings.default_timezone
+        )
+    click.echo(f"write-off {row.id} approved: {row.invoice_number} {format_money(row.amount)}")
+
+
+@writeoff.command("reject")
+@click.argument("write_off_id", metavar="ID", type=int)
+@click.option("--by", "by_email", required=True, metavar="EMAIL", help="A manager.")
+def reject_command(write_off_id: int, by_email: str) -> None:
+    """Rejects a proposal (a manager who did not propose it): the invoice stays owed."""
+    app = wired()
+    with app.sessions() as session:
+        row = write_offs.reject(session, write_off_id, by_email, app.clock.now())
+    click.echo(f"write-off {row.id} rejected: {row.invoice_number}")

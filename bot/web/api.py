@@ -13,7 +13,7 @@ claimed before replying) and 400 for bad input.
 ``POST /api/escalations/{id}/reply``   ``{"text": ...}``: send on the customer's channel
 ``POST /api/escalations/{id}/resolve`` ``{"note": ...}`` (optional): the bot resumes
 ``GET  /api/disputes``                 open disputes, oldest first, with their invoice
-``GET  /api/holds``                    accounts on credit hold (api_credit, SPEC §12)
+``GET  /api/holds``, ``/api/write-offs`` credit control (api_credit, SPEC §12)
 ``GET  /api/reports/{aging|kpis|ptp|credit}`` managers: ``arbot report`` (api_reports)
 ``GET  /api/dashboard``                managers: the console dashboard's figures
 =====================================  ===========================================
@@ -130,7 +130,7 @@ def routes(
         *api_reports.routes(
             guarded, in_session, lambda: business_day(clock.now(), zone), allowance_rates
         ),
-        *api_credit.routes(guarded, in_session),
+        *api_credit.routes(guarded, in_session, clock),
         Route(base, guarded(queue), methods=["GET"]),
         Route(base + "/{id:int}", guarded(show), methods=["GET"]),
         Route(base + "/{id:int}/claim", guarded(claim), methods=["POST"]),

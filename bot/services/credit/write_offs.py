@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 from bot.db.models import Credit, Invoice, User, WriteOff
 from bot.errors import Conflict, InputError, NotFound
 from bot.policy.credit import WRITE_OFF_DAYS, WRITE_OFF_QUIET_DAYS
+from bot.policy.money import format_money
 from bot.repositories import audit, users
 from bot.repositories import write_offs as repo
 from bot.repositories.credit_report import WRITE_OFF_REASON
@@ -194,3 +196,18 @@ def _audit(
 
 def _row(session: Session, write_off_id: int) -> repo.WriteOffRow:
     return repo.listing(session, write_off_id=write_off_id)[0]
+
+
+def write_off_json(row: repo.WriteOffRow) -> dict[str, Any]:
+    """One write-off as ``arbot writeoff list --json`` and ``GET /api/write-offs`` show it."""
+    return {
+        "id": row.id,
+        "invoice_number": row.invoice_number,
+        "account_number": row.account_number,
+        "amount": format_money(row.amount),
+        "status": row.status,
+        "proposed_by": row.proposed_by,
+        "proposed_at": row.proposed_at.isoformat(),
+        "decided_by": row.decided_by,
+        "decided_at": None if row.decided_at is None else row.decided_at.isoformat(),
+    }
