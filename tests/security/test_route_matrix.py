@@ -109,6 +109,12 @@ ROUTES: dict[Endpoint, Rule] = {
     Endpoint("GET", "/console/payments"): console("collector"),
     Endpoint("GET", "/console/holds"): console("collector"),
     Endpoint("GET", "/console/charges"): console("collector"),
+    Endpoint("GET", "/console/write-offs"): console("collector"),
+    Endpoint("POST", "/console/write-offs/propose"): console(
+        "collector", 404, form={"invoice_number": "NO-SUCH-INVOICE"}
+    ),
+    Endpoint("POST", "/console/write-offs/{id:int}/approve"): console("manager", 404),
+    Endpoint("POST", "/console/write-offs/{id:int}/reject"): console("manager", 404),
     Endpoint("POST", "/console/charges/waive"): console(
         "collector", 404, form={"invoice_number": "FC-NONE-202601", "reason": "goodwill"}
     ),

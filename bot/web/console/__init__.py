@@ -27,6 +27,7 @@ from bot.web.console import (
     queue,
     settings,
     users,
+    write_offs,
 )
 from bot.web.console.context import ConsoleContext
 
@@ -43,6 +44,7 @@ PAGE_MODULES: tuple[Callable[[ConsoleContext], list[BaseRoute]], ...] = (
     payments.routes,
     holds.routes,
     charges.routes,
+    write_offs.routes,
     dashboard.routes,
     users.routes,
     settings.routes,

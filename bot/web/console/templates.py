@@ -56,6 +56,7 @@ NAV = (
     NavLink("Payments", "/console/payments", "collector"),
     NavLink("Holds", "/console/holds", "collector"),
     NavLink("Charges", "/console/charges", "collector"),
+    NavLink("Write-offs", "/console/write-offs", "collector"),
     NavLink("Dashboard", "/console/dashboard", "manager"),
     NavLink("Users", "/console/users", "manager"),
     NavLink("Settings", "/console/settings", "admin"),
