@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session, aliased
 
 from bot.db.models import (
     Account,
+    Credit,
     Dispute,
     Invoice,
     Payment,
@@ -24,9 +25,13 @@ from bot.db.models import (
     User,
     WriteOff,
 )
+from bot.repositories.ledger import member_of
 
 #: write-offs that stand: a proposal waiting, or one approved
 STANDING = ("proposed", "approved")
+#: the ``reason`` of the negative credit that reinstates a written-off amount a payment
+#: recovers
+RECOVERY_REASON = "write_off_recovery"
 
 
 @dataclass(frozen=True)
@@ -125,3 +130,38 @@ def approved_on(session: Session, invoice_id: int) -> WriteOff | None:
     """The approved write-off of an invoice, if any."""
     query = select(WriteOff).where(WriteOff.invoice_id == invoice_id, WriteOff.status == "approved")
     return session.scalars(query).first()
+
+
+@dataclass(frozen=True)
+class WrittenOff:
+    """An invoice written off, with what is left to recover on it."""
+
+    invoice_id: int
+    invoice_number: str
+    account_id: int
+    write_off_id: int
+    recoverable: Decimal
+
+
+def written_off(session: Session, numbers: list[str]) -> dict[str, WrittenOff]:
+    """The invoices among ``numbers`` with an approved write-off not yet fully recovered."""
+    recovered = (
+        select(func.coalesce(func.sum(-Credit.amount), 0))
+        .where(Credit.invoice_id == Invoice.id, Credit.reason == RECOVERY_REASON)
+        .correlate(Invoice)
+        .scalar_subquery()
+    )
+    found: dict[str, WrittenOff] = {}
+    for condition in member_of(session, Invoice.invoice_number, numbers):
+        query = (
+            select(
+                Invoice.id, Invoice.invoice_number, Invoice.account_id, WriteOff.id,
+                WriteOff.amount - recovered,
+            )
+            .join(WriteOff, WriteOff.invoice_id == Invoice.id)
+            .where(condition, WriteOff.status == "approved")
+        )  # fmt: skip
+        for row in session.execute(query):
+            if row[4] > 0:
+                found[row[1]] = WrittenOff(*row)
+    return found

@@ -154,3 +154,33 @@ def test_the_daily_review_proposes_every_candidate_once(session: Session) -> Non
     assert write_offs.propose_candidates(session, NOW) == 0
     (row,) = write_offs.write_offs(session)
     assert (row.invoice_number, row.proposed_by) == ("W-1", None)
+
+
+def test_a_later_payment_on_a_written_off_invoice_is_a_recovery(session: Session) -> None:
+    from bot.db.models import PaymentApplication
+    from bot.imports.payments import NewPayment, record_payments
+    from bot.imports.rows import PaymentRow
+
+    seed(session)
+    proposed = write_offs.propose(session, "W-1", "col@x.test", NOW)
+    write_offs.approve(session, proposed.id, "m1@x.test", NOW)
+    with session.begin():
+        invoice = session.scalars(select(Invoice).where(Invoice.invoice_number == "W-1")).one()
+        row = PaymentRow(1, "P-REC", "W", date(2026, 12, 9), Decimal("120.00"), "W-1", "check")
+        record_payments(session, [NewPayment(row, invoice.account_id)], NOW)
+        recovery = session.scalars(
+            select(Credit).where(Credit.reason == "write_off_recovery")
+        ).one()
+        assert (recovery.amount, recovery.credit_date) == (Decimal("-120.00"), date(2026, 12, 9))
+        applied = session.scalars(
+            select(PaymentApplication.amount).where(PaymentApplication.invoice_id == invoice.id)
+        ).one()
+        assert applied == Decimal("120.00")
+        session.refresh(invoice)
+        assert invoice.open_amount == Decimal("0.00")
+        assert session.scalars(
+            select(AuditEvent.action).where(AuditEvent.action == "write_off_recovered")
+        ).one()
+        # as of the payment's day W-1 adds nothing: 300 − 300 written off + 120 back − 120 paid
+        # (X-1 600 + Y-1 400 + Z-1 200 + W-2 100)
+        assert aging_buckets(session, date(2026, 12, 9))["120+"] == Decimal("1300.00")
