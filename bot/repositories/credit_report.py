@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from bot.db.models import Credit, CreditHold, Invoice
+from bot.db.models import Credit, CreditHold, Invoice, WriteOff
 from bot.db.types import as_decimal
 
 #: the ``reason`` of a write-off credit, and of a waived finance charge
@@ -28,6 +28,7 @@ class CreditSums:
     """The credit report's figures besides the aging."""
 
     holds: int
+    proposed: int
     written_off: Decimal
     charges_posted: Decimal
     charges_waived: Decimal
@@ -35,7 +36,8 @@ class CreditSums:
 
 
 def credit_sums(session: Session, as_of: date, start: date, end: date) -> CreditSums:
-    """Holds at the end of ``as_of`` (UTC) and the flows of [start, end], in one statement.
+    """Holds at the end of ``as_of`` (UTC), write-off proposals waiting (made by then) and
+    the flows of [start, end], in one statement.
 
     ``invoiced`` counts every invoice issued in the period, finance charges included.
     """
@@ -64,7 +66,13 @@ def credit_sums(session: Session, as_of: date, start: date, end: date) -> Credit
         .scalar_subquery()
     )
     sales = select(func.sum(Invoice.amount)).where(issued).scalar_subquery()
+    waiting = (
+        select(func.count())
+        .select_from(WriteOff)
+        .where(WriteOff.status == "proposed", WriteOff.proposed_at < day_end)
+        .scalar_subquery()
+    )
     row = session.execute(
-        select(holds, credited(WRITE_OFF_REASON), charges, credited(WAIVER_REASON), sales)
+        select(holds, waiting, credited(WRITE_OFF_REASON), charges, credited(WAIVER_REASON), sales)
     ).one()
-    return CreditSums(int(row[0] or 0), *(as_decimal(value) for value in row[1:]))
+    return CreditSums(int(row[0] or 0), int(row[1] or 0), *(as_decimal(v) for v in row[2:]))

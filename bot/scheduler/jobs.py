@@ -52,6 +52,14 @@ def _post_finance_charges(app: Container, now: datetime) -> None:
         post_finance_charges(session, year, month, now, rules)
 
 
+def _propose_write_offs(app: Container, now: datetime) -> None:
+    """The daily review proposes every write-off candidate (a manager then decides)."""
+    from bot.services.credit.write_offs import propose_candidates
+
+    with app.sessions() as session:
+        propose_candidates(session, now, app.settings.default_timezone, app.settings.write_off_days)
+
+
 def daily_evaluation(app: Container) -> Job:
     """The daily evaluation: promises kept or broken, plans in default, as of ``now``."""
 
@@ -62,6 +70,7 @@ def daily_evaluation(app: Container) -> Job:
             app.sessions, now, app.settings.policy, hold_days=app.settings.hold_days_past_due
         )
         _post_finance_charges(app, now)
+        _propose_write_offs(app, now)
         return summary
 
     return run

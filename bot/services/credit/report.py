@@ -97,7 +97,7 @@ def credit_report(
         aging=buckets,
         allowance=per_bucket,
         allowance_total=total,
-        write_offs_proposed=0,
+        write_offs_proposed=sums.proposed,
         written_off=sums.written_off,
         charges_posted=sums.charges_posted,
         charges_waived=sums.charges_waived,

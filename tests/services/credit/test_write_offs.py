@@ -184,3 +184,12 @@ def test_a_later_payment_on_a_written_off_invoice_is_a_recovery(session: Session
         # as of the payment's day W-1 adds nothing: 300 − 300 written off + 120 back − 120 paid
         # (X-1 600 + Y-1 400 + Z-1 200 + W-2 100)
         assert aging_buckets(session, date(2026, 12, 9))["120+"] == Decimal("1300.00")
+
+
+def test_the_credit_report_counts_the_proposals_waiting(session: Session) -> None:
+    from bot.services.credit.report import credit_report
+
+    seed(session)
+    write_offs.propose(session, "W-1", "col@x.test", NOW)
+    report = credit_report(session, date(2026, 12, 7), date(2026, 11, 8), date(2026, 12, 7))
+    assert report.to_json()["write_offs"] == {"proposed": 1, "approved_amount": "0.00"}
