@@ -20,6 +20,7 @@ from actions.ports import (
     PayLinkView,
     PromiseRecord,
 )
+from bot.policy.credit import HOLD_DAYS_PAST_DUE
 from bot.policy.money import cents
 from bot.policy.plans import PlanOffer, ScheduledPayment, minimum_down_payment
 from bot.policy.promises import PromiseCheck, PromiseProblem
@@ -117,6 +118,8 @@ def balance_summary(view: BalanceView) -> str:
     cur = view.currency
     invoices = "invoice" if view.open_count == 1 else "invoices"
     parts = [f"Your balance is {money(view.total, cur)} on {view.open_count} open {invoices}."]
+    if view.finance_charges > 0:
+        parts.append(f"That includes {money(view.finance_charges, cur)} of finance charges.")
     if view.past_due > 0:
         parts.append(f"{money(view.past_due, cur)} is past due.")
         if view.oldest_past_due_invoice and view.oldest_days_late is not None:
@@ -127,7 +130,24 @@ def balance_summary(view: BalanceView) -> str:
         parts.append("Nothing is past due.")
     if view.disputed > 0:
         parts.append(f"{money(view.disputed, cur)} is on hold while a dispute is reviewed.")
-    return " ".join([*parts, *commitments(view)])
+    return " ".join([*parts, *commitments(view), *credit_hold(view)])
+
+
+def credit_hold(view: BalanceView) -> list[str]:
+    """Why the account is on credit hold and what releases it (SPEC §12)."""
+    if not view.hold_reasons:
+        return []
+    lines = ["Your account is on credit hold."]
+    if "over_limit" in view.hold_reasons and view.to_limit > 0:
+        amount = money(view.to_limit, view.currency)
+        lines.append(f"A payment of {amount} brings the account back under its limit.")
+    if "past_due" in view.hold_reasons:
+        lines.append(
+            f"Paying the invoices more than {HOLD_DAYS_PAST_DUE} days past due releases it."
+        )
+    if "plan_default" in view.hold_reasons:
+        lines.append("Your payment plan defaulted: please talk to a person to release it.")
+    return lines
 
 
 def commitments(view: BalanceView) -> list[str]:

@@ -20,6 +20,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.clock import Clock, FixedClock, SystemClock, parse_instant
 from bot.errors import ConfigError
+from bot.policy.credit import (
+    DEFAULT_ALLOWANCE_RATES,
+    HOLD_DAYS_PAST_DUE,
+    WRITE_OFF_DAYS,
+    parse_allowance_rates,
+)
+from bot.policy.finance_charges import ChargeRules
 from bot.policy.rules import Policy
 
 PROVIDERS = ("outbox", "twilio", "telegram")
@@ -97,6 +104,17 @@ class Settings:
     webchat_rate_limit: int = 60
     #: the bearer token the web chat asks for; blank: none
     webchat_token: str = field(default="", repr=False)
+    #: an undisputed invoice more than this many days past due puts its account on hold
+    hold_days_past_due: int = HOLD_DAYS_PAST_DUE
+    #: percent of each aging bucket reserved as the allowance for doubtful accounts
+    allowance_rates: tuple[tuple[str, Decimal], ...] = tuple(
+        parse_allowance_rates(DEFAULT_ALLOWANCE_RATES).items()
+    )
+
+    #: ``ARBOT_FINANCE_CHARGE_*``: rate (0: off), grace days, minimum, consumers
+    finance_charges: ChargeRules = ChargeRules()
+    #: an undisputed invoice more than this many days past due may be written off
+    write_off_days: int = WRITE_OFF_DAYS
 
     def clock(self) -> Clock:
         """The clock every process of this deployment uses."""
@@ -171,6 +189,7 @@ def load_settings(
         **_scheduler(get),
         **_dialogue(get),
         **_payments(get),
+        **_credit(get),
     )
 
 
@@ -247,6 +266,49 @@ def _payments(get: Callable[[str, str], str]) -> dict[str, Any]:
         "payment_methods": methods,
         "payment_link_days": _positive(get("PAYMENT_LINK_DAYS", "14"), "ARBOT_PAYMENT_LINK_DAYS"),
     }
+
+
+def _credit(get: Callable[[str, str], str]) -> dict[str, Any]:
+    """The credit control settings (SPEC §12), each named when malformed."""
+    text = get("ALLOWANCE_RATES", DEFAULT_ALLOWANCE_RATES)
+    try:
+        rates = parse_allowance_rates(text)
+    except ValueError as exc:
+        raise ConfigError(f"ARBOT_ALLOWANCE_RATES: {exc}") from None
+    return {
+        "hold_days_past_due": _not_negative(
+            get("HOLD_DAYS_PAST_DUE", str(HOLD_DAYS_PAST_DUE)), "ARBOT_HOLD_DAYS_PAST_DUE"
+        ),
+        "allowance_rates": tuple(rates.items()),
+        "finance_charges": _finance_charges(get),
+        "write_off_days": _not_negative(
+            get("WRITE_OFF_DAYS", str(WRITE_OFF_DAYS)), "ARBOT_WRITE_OFF_DAYS"
+        ),
+    }
+
+
+def _finance_charges(get: Callable[[str, str], str]) -> ChargeRules:
+    """``ARBOT_FINANCE_CHARGE_RATE``, ``_GRACE_DAYS``, ``_MIN`` and ``_CONSUMERS``."""
+    amounts: dict[str, Decimal] = {}
+    for name, default in (("RATE", "0"), ("MIN", "1.00")):
+        text = get(f"FINANCE_CHARGE_{name}", default)
+        try:
+            amounts[name] = Decimal(text)
+        except InvalidOperation:
+            amounts[name] = Decimal(-1)
+        if not amounts[name].is_finite() or amounts[name] < 0:
+            raise ConfigError(f"ARBOT_FINANCE_CHARGE_{name}: {text!r} is not a number ≥ 0")
+    consumers = get("FINANCE_CHARGE_CONSUMERS", "false").lower()
+    if consumers not in ("true", "false", "1", "0", "yes", "no"):
+        raise ConfigError(f"ARBOT_FINANCE_CHARGE_CONSUMERS: {consumers!r} is not true or false")
+    return ChargeRules(
+        rate=amounts["RATE"],
+        grace_days=_not_negative(
+            get("FINANCE_CHARGE_GRACE_DAYS", "30"), "ARBOT_FINANCE_CHARGE_GRACE_DAYS"
+        ),
+        minimum=amounts["MIN"],
+        consumers=consumers in ("true", "1", "yes"),
+    )
 
 
 def _dialogue(get: Callable[[str, str], str]) -> dict[str, Any]:

@@ -13,6 +13,7 @@ import click
 from bot.cli import (
     accounts,
     chat,
+    credit,
     database,
     demo,
     dispatch,
@@ -60,6 +61,10 @@ cli.add_command(accounts.show)
 cli.add_command(pay.pay)
 cli.add_command(pay.payments)
 cli.add_command(reports.report)
+cli.add_command(credit.holds_command)
+cli.add_command(credit.charges)
+cli.add_command(credit.writeoff)
+reports.report.add_command(credit.credit_report_command)
 cli.add_command(users.user)
 cli.add_command(run.run)
 cli.add_command(chat.chat)

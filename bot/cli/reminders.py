@@ -79,7 +79,11 @@ def review_command(at: str | None, as_json: bool) -> None:
     app = wired()
     now = instant(app, at)
     summary = evaluate_day(
-        app.sessions, now, app.settings.policy, default_zone=app.settings.default_timezone
+        app.sessions,
+        now,
+        app.settings.policy,
+        default_zone=app.settings.default_timezone,
+        hold_days=app.settings.hold_days_past_due,
     )
     if as_json:
         emit_json(summary.to_json())

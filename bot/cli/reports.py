@@ -32,7 +32,7 @@ def period(command: F) -> F:
 
 @click.group()
 def report() -> None:
-    """Aging, KPIs and promise-to-pay compliance."""
+    """Aging, KPIs, promise-to-pay compliance and credit."""
 
 
 @report.command()

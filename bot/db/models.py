@@ -541,3 +541,43 @@ class PaymentReversal(Base):
     reversal_payment_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id"))
     created_at: Mapped[datetime]
     applied_at: Mapped[datetime | None]
+
+
+class CreditHold(Base):
+    """A credit hold on an account (SPEC §12): from ``started_at`` until ``released_at``.
+
+    At most one hold per account is open (no ``released_at``); ``reasons`` is the
+    comma-separated list of its current reasons (``over_limit``, ``past_due``,
+    ``plan_default``).
+    """
+
+    __tablename__ = "credit_holds"
+    __table_args__ = (Index("ix_credit_holds_account_released", "account_id", "released_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    reasons: Mapped[str] = mapped_column(String(64))
+    started_at: Mapped[datetime]
+    released_at: Mapped[datetime | None]
+
+
+class WriteOff(Base):
+    """A proposed write-off of one invoice's open amount (SPEC §12).
+
+    ``proposed`` until a manager other than the proposer approves it (a ``write_off``
+    credit dated that day, ``credit_id``) or rejects it. ``proposed_by`` is None when the
+    daily review proposed it.
+    """
+
+    __tablename__ = "write_offs"
+    __table_args__ = (Index("ix_write_offs_invoice_status", "invoice_id", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id"))
+    amount: Mapped[Decimal]
+    status: Mapped[str] = mapped_column(String(16))  # proposed | approved | rejected
+    proposed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    proposed_at: Mapped[datetime]
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None]
+    credit_id: Mapped[int | None] = mapped_column(ForeignKey("credits.id"))

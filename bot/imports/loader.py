@@ -28,7 +28,8 @@ from bot.imports.columns import column_set
 from bot.imports.context import Counts, ImportContext, Plan
 from bot.imports.reading import Record, read_csv
 from bot.imports.rows import RowError
-from bot.repositories import ledger
+from bot.repositories import credit_holds, ledger
+from bot.services.credit.holds import reconcile_holds
 
 #: error lines shown before the rest are only counted
 MAX_ERRORS = 100
@@ -101,6 +102,9 @@ def import_file(
         if errors and not skip_invalid:
             raise ImportRejected(_shown(errors, label))
         counts = plan.write(session, context)
+        if counts.changed and kind != "payments":  # payments reconcile as they are applied
+            touched = credit_holds.stamped_accounts(session, kind, now)
+            reconcile_holds(session, touched, now, "system", f"import {kind}")
         report = _report(label, kind, len(csv_file.records) + len(csv_file.errors), counts, errors)
         if counts.changed:
             ledger.add_audit_event(

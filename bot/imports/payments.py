@@ -23,6 +23,8 @@ from bot.imports.reading import Record
 from bot.imports.rows import PaymentRow, RowError, parse_payment
 from bot.policy.allocation import OpenInvoice, allocate
 from bot.repositories import ledger
+from bot.services.credit.holds import reconcile_holds
+from bot.services.credit.recoveries import reinstate_recovered
 
 #: what must match for a payment already imported to count as the same payment
 COMPARED = ("account_number", "received_date", "amount", "invoice_number", "method")
@@ -73,6 +75,12 @@ def record_payments(
     here. Nothing commits; the caller's transaction holds the payments, their
     applications and the invoices' new open amounts.
     """
+    # a payment naming a written-off invoice recovers it: the amount is reinstated first
+    reinstate_recovered(
+        session,
+        [(p.row.invoice_number, p.row.amount, p.row.received_date, p.row.payment_id) for p in new],
+        now,
+    )
     cash = _Applier(ledger.open_invoices(session, {p.account_id for p in new}))
     ordered = sorted(new, key=lambda p: (p.row.received_date, p.row.line))
     recorded: dict[str, Applied] = {}
@@ -99,6 +107,8 @@ def record_payments(
             )
         progress(len(part))
     ledger.update_rows(session, Invoice, cash.invoice_updates(now))
+    # a payment may bring an account back under its limit: its hold ends with it
+    reconcile_holds(session, {p.account_id for p in new}, now, "system", "payment")
     return recorded
 
 

@@ -26,6 +26,7 @@ from bot.policy.contact_windows import local_date
 from bot.policy.payments import ZERO, reverse
 from bot.repositories import audit
 from bot.repositories import payment_requests as repo
+from bot.services.credit.holds import reconcile_holds
 from bot.services.customers import customer_zone
 from bot.services.escalations import escalate_account
 
@@ -113,6 +114,8 @@ def apply_reversal(
         invoice.open_amount += share
         invoice.updated_at = now
     reversal.reversal_payment_id, reversal.applied_at = entry.id, now
+    session.flush()
+    reconcile_holds(session, {account.id}, now, "system", f"payment {reversal.kind}")
     _audit_and_escalate(session, account, reversal, total, reopened, now)
 
 

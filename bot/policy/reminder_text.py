@@ -16,7 +16,8 @@ the full account number — a payment link that contains it (or is still a templ
 short, so even a consumer's SMS with the disclosure fits in 320 characters.
 
 Placeholders: ``$company``, ``$amount`` (the step's amount: the invoice, the past-due
-total, the promise, the installment or the notice), ``$past_due``, ``$balance``,
+total, the promise, the installment or the notice), ``$past_due``, ``$charges_ref``
+(" (incl. $12.00 finance charges)" when the past-due amount has some), ``$balance``,
 ``$due_date``, ``$days_late``, ``$invoice``, ``$invoice_ref``, ``$open_invoices``,
 ``$account_last4``, ``$payment_link`` and ``$pay`` (a sentence with the link, or how to pay
 without one).
@@ -30,6 +31,7 @@ from decimal import Decimal
 from pathlib import Path
 from string import Template
 
+from bot.policy.finance_charges import PREFIX as FC
 from bot.policy.money import cents
 from bot.policy.reminder_cadence import parse_dunning_target
 from bot.policy.reminder_state import AccountState, Decision
@@ -113,6 +115,10 @@ def _fields(
     today = decision.local_date
     collectible = [i for i in state.invoices if not i.disputed]
     past_due = sum((i.open_amount for i in collectible if i.due_date < today), Decimal(0))
+    charges = sum(
+        (i.open_amount for i in collectible if i.due_date < today and i.number.startswith(FC)),
+        Decimal(0),
+    )
     amount, due, invoice = _subject(decision, state, past_due)
     payment_link = _safe_link(payment_link, state.account_number)
     money = functools.partial(format_amount, currency=state.currency)
@@ -120,6 +126,7 @@ def _fields(
         "company": company,
         "amount": money(amount),
         "past_due": money(past_due),
+        "charges_ref": f" (incl. {money(charges)} finance charges)" if charges > 0 else "",
         "balance": money(sum((i.open_amount for i in collectible), Decimal(0))),
         "due_date": format_day(due, today) if due else "",
         "days_late": str(max((today - due).days, 0)) if due else "",

@@ -18,12 +18,12 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, Subquery, exists, func, select
 from sqlalchemy.orm import Session
 
-from bot.db.models import Account, Dispute, Escalation, Invoice, Message, User
+from bot.db.models import Account, CreditHold, Dispute, Escalation, Invoice, Message, User
 from bot.db.types import as_decimal
 from bot.repositories.escalations import ACTIVE
 
-#: which escalations a collector asks for
-VIEWS = ("mine", "unclaimed", "all")
+#: which escalations a collector asks for (``on_hold``: accounts on credit hold, SPEC §12)
+VIEWS = ("mine", "unclaimed", "all", "on_hold")
 
 
 @dataclass(frozen=True)
@@ -82,6 +82,11 @@ def _filtered(query: Select[Any], view: str, user_id: int) -> Select[Any]:
         return query.where(Escalation.status == "claimed", Escalation.assigned_to == user_id)
     if view == "unclaimed":
         return query.where(Escalation.status == "open")
+    if view == "on_hold":
+        held = exists().where(
+            CreditHold.account_id == Escalation.account_id, CreditHold.released_at.is_(None)
+        )
+        return query.where(Escalation.status.in_(ACTIVE), held)
     return query.where(Escalation.status.in_(ACTIVE))
 
 
@@ -89,7 +94,7 @@ def queue(session: Session, *, view: str, user_id: int, today: date) -> Sequence
     """The active escalations in ``view`` (one of :data:`VIEWS`), highest priority first.
 
     ``mine`` is what ``user_id`` has claimed, ``unclaimed`` what nobody has, ``all`` both
-    kinds. Past due means due before ``today``.
+    kinds, ``on_hold`` those of accounts on credit hold. Past due means due before ``today``.
     """
     due = _past_due(today)
     query = (

@@ -10,7 +10,7 @@ once they are, ``unused-ignore`` keeps mypy quiet and the calls are checked.)
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
+from datetime import datetime, timezone
 
 from bot.container import Container
 from bot.scheduler.process import Job
@@ -38,12 +38,39 @@ async def _pass(app: Container, now: datetime) -> object:
             await sender.aclose()
 
 
+def _post_finance_charges(app: Container, now: datetime) -> None:
+    """Posts the last closed month's finance charges (SPEC §12); a month is posted once."""
+    from bot.policy.finance_charges import last_closed_month
+    from bot.services.credit.finance_charges import post_finance_charges
+
+    rules = app.settings.finance_charges
+    if not rules.enabled:
+        return
+    zone = app.settings.default_timezone or timezone.utc
+    year, month = last_closed_month(now.astimezone(zone).date())
+    with app.sessions() as session:
+        post_finance_charges(session, year, month, now, rules)
+
+
+def _propose_write_offs(app: Container, now: datetime) -> None:
+    """The daily review proposes every write-off candidate (a manager then decides)."""
+    from bot.services.credit.write_offs import propose_candidates
+
+    with app.sessions() as session:
+        propose_candidates(session, now, app.settings.default_timezone, app.settings.write_off_days)
+
+
 def daily_evaluation(app: Container) -> Job:
     """The daily evaluation: promises kept or broken, plans in default, as of ``now``."""
 
     def run(now: datetime) -> object:
         from bot.services.reminders import evaluate_day  # type: ignore[import, unused-ignore]
 
-        return evaluate_day(app.sessions, now, app.settings.policy)
+        summary = evaluate_day(
+            app.sessions, now, app.settings.policy, hold_days=app.settings.hold_days_past_due
+        )
+        _post_finance_charges(app, now)
+        _propose_write_offs(app, now)
+        return summary
 
     return run

@@ -10,8 +10,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from bot.policy.balances import summarize
+from bot.policy.finance_charges import PREFIX as FC_PREFIX
 from bot.policy.rules import Policy
 from bot.repositories import invoices, plans, promises
+from bot.services.credit.holds import hold_notice
 from bot.services.customers import customer_today, open_items, require_account
 
 
@@ -58,6 +60,12 @@ class BalanceView:
     today: date
     promise: Commitment | None = None
     plan: PlanView | None = None
+    #: the reasons of the account's credit hold (SPEC §12); empty when it is not on hold
+    hold_reasons: tuple[str, ...] = ()
+    #: what a payment must be to bring the balance back under the credit limit
+    to_limit: Decimal = Decimal("0.00")
+    #: what is open on finance-charge invoices (``FC-…``), told apart from the rest
+    finance_charges: Decimal = Decimal("0.00")
 
 
 def balance_view(
@@ -80,6 +88,7 @@ def balance_view(
         items = open_items(session, account)
         currency = invoices.currency_of(session, account.id)
         promise, plan = _commitments(session, account.id)
+        hold = hold_notice(session, account.id)
     summary = summarize(items, today)
     oldest = summary.oldest_past_due
     return BalanceView(
@@ -98,6 +107,12 @@ def balance_view(
         today=today,
         promise=promise,
         plan=plan,
+        hold_reasons=() if hold is None else hold.reasons,
+        to_limit=Decimal("0.00") if hold is None else hold.to_limit,
+        finance_charges=sum(
+            (i.open_amount for i in items if i.invoice_number.startswith(FC_PREFIX)),
+            Decimal("0.00"),
+        ),
     )
 
 

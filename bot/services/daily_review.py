@@ -31,12 +31,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db.models import Account, Installment, PaymentPlan, Promise
 from bot.policy.contact_windows import local_date
+from bot.policy.credit import HOLD_DAYS_PAST_DUE
 from bot.policy.plans import PlanStatus, ScheduledPayment, evaluate_plan
 from bot.policy.promises import PromiseStatus, is_second_broken_promise, promise_status
 from bot.policy.rules import Policy
 from bot.repositories import audit
 from bot.repositories import daily_review as repo
 from bot.repositories.ledger import update_rows
+from bot.services.credit.holds import reconcile_holds
 from bot.services.customers import customer_zone
 from bot.services.escalations import escalate_account
 
@@ -92,6 +94,7 @@ def evaluate_day(
     *,
     default_zone: ZoneInfo | None = None,
     batch: int = BATCH,
+    hold_days: int = HOLD_DAYS_PAST_DUE,
 ) -> ReviewSummary:
     """Settles the promises and plans the calendar decided by ``now``; idempotent.
 
@@ -101,6 +104,8 @@ def evaluate_day(
         policy: grace days and the broken-promises window.
         default_zone: the zone of customers without one (``ARBOT_DEFAULT_TIMEZONE``).
         batch: promises or plans per transaction.
+        hold_days: days past due that put an account on credit hold
+            (``ARBOT_HOLD_DAYS_PAST_DUE``): invoices cross it as days pass.
     """
     started = time.perf_counter()
     review = _Review(now, policy, default_zone)
@@ -111,6 +116,10 @@ def evaluate_day(
     after_id = 0
     while after_id is not None:
         after_id = _plan_page(sessions, after_id, batch, review, summary)
+    with sessions() as session, session.begin():
+        reconcile_holds(
+            session, None, now, "system", "daily review", days_limit=hold_days, zone=default_zone
+        )
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -294,6 +303,10 @@ def _plan_page(
         summary.plans_defaulted += len(defaulted)
         _audit(session, "plan", plans, review.now)
         accounts = {plan.id: plan.account_id for plan in page}
+        if plans:  # a defaulted plan holds its account; a completed one no longer does
+            session.flush()
+            changed = {accounts[p["id"]] for p in plans}
+            reconcile_holds(session, changed, review.now, "system", "plan review")
         for change in defaulted:
             summary.escalations += _escalate_default(
                 session, accounts[change["id"]], change, review

@@ -13,9 +13,10 @@ are in :mod:`bot.services.dashboard_tables`.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import Row
 from sqlalchemy.orm import Session
@@ -24,6 +25,7 @@ from bot.errors import InputError
 from bot.policy.compliance import MAX_PERIOD_DAYS, PromiseCount, ReplyTimes, reply_times
 from bot.repositories import dashboard as repo
 from bot.repositories.dashboard import BrokenPromise
+from bot.services.credit.report import CreditReport, credit_report
 from bot.services.reports import AgingReport, KpiReport, aging_report, check_period, kpi_report
 
 
@@ -78,10 +80,20 @@ class Dashboard:
     opted_out_now: dict[str, int]
     contact_attempts: tuple[AttemptCount, ...]
     collectors: tuple[CollectorPerformance, ...]
+    #: ``arbot report credit`` as of ``to`` for the period (SPEC §12)
+    credit: CreditReport | None = None
 
 
-def dashboard(session: Session, start: date, end: date) -> Dashboard:
+def dashboard(
+    session: Session,
+    start: date,
+    end: date,
+    allowance_rates: Mapping[str, Decimal] | None = None,
+) -> Dashboard:
     """Computes the dashboard for [start, end] with a fixed number of queries.
+
+    ``allowance_rates`` (``ARBOT_ALLOWANCE_RATES``; None: the default) price the credit
+    report's allowance.
 
     Raises:
         InputError: naming ``--to`` when ``end`` is before ``start``, or ``from`` when the
@@ -93,6 +105,7 @@ def dashboard(session: Session, start: date, end: date) -> Dashboard:
         raise InputError(f"from: the period is {days} days; at most {MAX_PERIOD_DAYS} are shown")
     aging = aging_report(session, end)
     kpis = kpi_report(session, start, end)
+    credit = credit_report(session, end, start, end, allowance_rates)
     with session.begin():
         promises = repo.promise_counts(session, start, end)
         broken = repo.broken_promises(session, start, end)
@@ -113,6 +126,7 @@ def dashboard(session: Session, start: date, end: date) -> Dashboard:
             sorted((AttemptCount(*row) for row in attempts), key=_attempt_order)
         ),
         collectors=performance,
+        credit=credit,
     )
 
 

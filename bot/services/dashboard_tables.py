@@ -112,6 +112,7 @@ def to_json(dash: Dashboard) -> dict[str, Any]:
         },
         "contact_attempts": _contact_attempts(dash),
         "collectors": _collectors(dash),
+        "credit": None if dash.credit is None else dash.credit.to_json(),
     }
 
 

@@ -23,6 +23,7 @@ from bot.errors import Conflict, NotFound
 from bot.policy import decision_notices as words
 from bot.repositories import audit, decisions
 from bot.repositories.decisions import OpenDispute
+from bot.services.credit.holds import reconcile_holds
 from bot.services.customers import customer_today
 from bot.services.decisions import Notice, addressee, close_case, queue_notice
 
@@ -137,6 +138,7 @@ def _decide(
                 "credited": credited},
     )  # fmt: skip
     session.flush()
+    reconcile_holds(session, {account.id}, now, "collector", f"dispute {status}")
     closed = None
     if decisions.open_disputes_of_account(session, account.id) == 0:
         note = f"{dispute.reference} {status}"

@@ -13,7 +13,8 @@ claimed before replying) and 400 for bad input.
 ``POST /api/escalations/{id}/reply``   ``{"text": ...}``: send on the customer's channel
 ``POST /api/escalations/{id}/resolve`` ``{"note": ...}`` (optional): the bot resumes
 ``GET  /api/disputes``                 open disputes, oldest first, with their invoice
-``GET  /api/reports/{aging|kpis|ptp}`` managers: the JSON of ``arbot report`` (api_reports)
+``GET  /api/holds``, ``/api/write-offs`` credit control (api_credit, SPEC §12)
+``GET  /api/reports/{aging|kpis|ptp|credit}`` managers: ``arbot report`` (api_reports)
 ``GET  /api/dashboard``                managers: the console dashboard's figures
 =====================================  ===========================================
 """
@@ -21,8 +22,9 @@ claimed before replying) and 400 for bad input.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -41,7 +43,7 @@ from bot.repositories.decisions import OpenDispute
 from bot.services import api_tokens, console_queue, delivery, dispute_resolution, handoff
 from bot.services.api_tokens import Caller
 from bot.services.delivery import Postman
-from bot.web import api_reports
+from bot.web import api_credit, api_reports
 from integrations.rasa import BotMessage
 
 #: a collector's message is at most this long (ten SMS segments)
@@ -50,10 +52,16 @@ MAX_REPLY_CHARS = 1600
 Handler = Callable[[Request, Caller], Awaitable[JSONResponse]]
 
 
-def routes(postman: Postman, *, zone: ZoneInfo | None = None) -> list[Route]:
+def routes(
+    postman: Postman,
+    *,
+    zone: ZoneInfo | None = None,
+    allowance_rates: Mapping[str, Decimal] | None = None,
+) -> list[Route]:
     """The API's routes, bound to the delivery service (database, clock, senders).
 
-    ``zone`` (``ARBOT_DEFAULT_TIMEZONE``; UTC when None) decides the reports' "today".
+    ``zone`` (``ARBOT_DEFAULT_TIMEZONE``; UTC when None) decides the reports' "today";
+    ``allowance_rates`` (``ARBOT_ALLOWANCE_RATES``) the credit report's allowance.
     """
     sessions, clock = postman.sessions, postman.clock
 
@@ -119,7 +127,10 @@ def routes(postman: Postman, *, zone: ZoneInfo | None = None) -> list[Route]:
     return [
         *_dispute_routes(guarded, in_session),
         *_queue_routes(guarded, in_session, clock, zone),
-        *api_reports.routes(guarded, in_session, lambda: business_day(clock.now(), zone)),
+        *api_reports.routes(
+            guarded, in_session, lambda: business_day(clock.now(), zone), allowance_rates
+        ),
+        *api_credit.routes(guarded, in_session, clock),
         Route(base, guarded(queue), methods=["GET"]),
         Route(base + "/{id:int}", guarded(show), methods=["GET"]),
         Route(base + "/{id:int}/claim", guarded(claim), methods=["POST"]),

@@ -119,7 +119,11 @@ def create_app(
             token=settings.webchat_token,
             limiter=RateLimiter(settings.webchat_rate_limit),
         ),
-        *api.routes(postman, zone=settings.default_timezone),
+        *api.routes(
+            postman,
+            zone=settings.default_timezone,
+            allowance_rates=dict(settings.allowance_rates),
+        ),
         *console.mount(console_ctx),
         *twilio.routes(desk, auth_token=settings.twilio_auth_token, public_url=settings.public_url),
         *telegram.routes(

@@ -73,6 +73,9 @@ class Balance:
     today: date = TODAY
     promise: Commitment | None = None
     plan: PlanView | None = None
+    hold_reasons: tuple[str, ...] = ()
+    to_limit: Decimal = Decimal("0.00")
+    finance_charges: Decimal = Decimal("0.00")
 
 
 @dataclass(frozen=True)

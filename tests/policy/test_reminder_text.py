@@ -252,3 +252,9 @@ def test_rendering_takes_the_sent_state_as_it_was() -> None:
     state = account(sent_targets=sent("INV-1:-3"))
     decision = decided(state, 1)
     assert "past due" in render(decision, state, company=COMPANY, payment_link=None)
+
+
+def test_a_dunning_reminder_tells_the_finance_charges_apart() -> None:
+    state = account(invoices=(invoice(), invoice("FC-A-0123-202605", DUE, "12.00")))
+    text = render(decided(state, 14), state, company=COMPANY, payment_link=None)
+    assert "has $1,246.50 (incl. $12.00 finance charges) past due" in text

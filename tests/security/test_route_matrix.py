@@ -110,6 +110,17 @@ ROUTES: dict[Endpoint, Rule] = {
     Endpoint("POST", "/console/failed/{id:int}/discard"): console("collector", 404),
     Endpoint("GET", "/console/link-codes"): console("collector"),
     Endpoint("GET", "/console/payments"): console("collector"),
+    Endpoint("GET", "/console/holds"): console("collector"),
+    Endpoint("GET", "/console/charges"): console("collector"),
+    Endpoint("GET", "/console/write-offs"): console("collector"),
+    Endpoint("POST", "/console/write-offs/propose"): console(
+        "collector", 404, form={"invoice_number": "NO-SUCH-INVOICE"}
+    ),
+    Endpoint("POST", "/console/write-offs/{id:int}/approve"): console("manager", 404),
+    Endpoint("POST", "/console/write-offs/{id:int}/reject"): console("manager", 404),
+    Endpoint("POST", "/console/charges/waive"): console(
+        "collector", 404, form={"invoice_number": "FC-NONE-202601", "reason": "goodwill"}
+    ),
     Endpoint("POST", "/console/link-codes"): console(
         "collector", 201, form={"account_number": "A-7"}
     ),
@@ -121,6 +132,10 @@ ROUTES: dict[Endpoint, Rule] = {
     ),
     Endpoint("GET", "/console/settings"): console("admin"),
     Endpoint("GET", "/api/escalations"): api("collector"),
+    Endpoint("GET", "/api/holds"): api("collector"),
+    Endpoint("GET", "/api/write-offs"): api("collector"),
+    Endpoint("POST", "/api/write-offs/{id:int}/approve"): api("manager", 404),
+    Endpoint("POST", "/api/write-offs/{id:int}/reject"): api("manager", 404),
     Endpoint("GET", API_ESC): api("collector", target="case"),
     Endpoint("POST", API_ESC + "/claim"): api("collector", 404, json={}),
     Endpoint("POST", API_ESC + "/reply"): api("collector", 404, json={"text": "hello"}),
@@ -130,6 +145,7 @@ ROUTES: dict[Endpoint, Rule] = {
     Endpoint("GET", "/api/reports/aging"): api("manager"),
     Endpoint("GET", "/api/reports/kpis"): api("manager"),
     Endpoint("GET", "/api/reports/ptp"): api("manager"),
+    Endpoint("GET", "/api/reports/credit"): api("manager"),
     Endpoint("GET", "/api/dashboard"): api("manager"),
 }
 

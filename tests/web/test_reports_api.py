@@ -28,6 +28,7 @@ ENDPOINTS = (
     "/api/reports/aging",
     "/api/reports/kpis",
     "/api/reports/ptp",
+    "/api/reports/credit",
     "/api/dashboard",
 )
 
@@ -91,6 +92,7 @@ def test_the_default_period_is_the_30_days_ending_today(gateway: Gateway) -> Non
         ("/api/reports/ptp?to=22/11/2026", "to", "to: '22/11/2026' is not a date"),
         ("/api/reports/kpis?from=2026-11-10&to=2026-11-01", "to", "to: 2026-11-01 is before"),
         ("/api/reports/kpis?from=0001-01-01", "from", "from: 0001-01-01 is outside"),
+        ("/api/reports/credit?as_of=soon", "as_of", "as_of: 'soon' is not a date"),
         ("/api/dashboard?from=2020-01-01&to=2026-11-22", "from", "from: the period is 2518 days"),
     ],
 )
@@ -134,6 +136,11 @@ def demo_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, An
             ("kpis", "--from", "2026-08-25", "--to", "2026-11-22"),
         ),
         ("/api/reports/ptp", ("ptp",)),
+        ("/api/reports/credit", ("credit",)),
+        (
+            "/api/reports/credit?as_of=2026-10-31&from=2026-08-25&to=2026-11-22",
+            ("credit", "--as-of", "2026-10-31", "--from", "2026-08-25", "--to", "2026-11-22"),
+        ),
         (
             "/api/reports/ptp?from=2026-08-25&to=2026-11-22",
             ("ptp", "--from", "2026-08-25", "--to", "2026-11-22"),

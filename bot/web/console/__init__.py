@@ -17,15 +17,18 @@ from starlette.staticfiles import StaticFiles
 from bot.web.console import (
     approvals,
     auth,
+    charges,
     conversation,
     dashboard,
     disputes,
     failed,
+    holds,
     link_codes,
     payments,
     queue,
     settings,
     users,
+    write_offs,
 )
 from bot.web.console.context import ConsoleContext
 
@@ -41,6 +44,9 @@ PAGE_MODULES: tuple[Callable[[ConsoleContext], list[BaseRoute]], ...] = (
     failed.routes,
     link_codes.routes,
     payments.routes,
+    holds.routes,
+    charges.routes,
+    write_offs.routes,
     dashboard.routes,
     users.routes,
     settings.routes,

@@ -64,7 +64,8 @@ def routes(ctx: ConsoleContext) -> list[BaseRoute]:
                 "end": request.query_params.get("to", ""),
             }
             return ctx.templates.render(request, "dashboard.html", refused, status_code=400)
-        result = await ctx.call(dashboard, start, end)
+        rates = dict(ctx.settings.allowance_rates)
+        result = await ctx.call(dashboard, start, end, rates)
         doc = to_json(result)
         query = urlencode({"from": start.isoformat(), "to": end.isoformat()})
         context: dict[str, Any] = {
@@ -83,6 +84,7 @@ def routes(ctx: ConsoleContext) -> list[BaseRoute]:
                 charts.kept_rate_chart(doc["ptp"]["weeks"])
             ),
             "opted_out_now": doc["opt_outs"]["opted_out_now"],
+            "credit_figures": dashboard_view.credit_figures(doc),
         }
         return ctx.templates.render(request, "dashboard.html", context)
 

@@ -96,6 +96,24 @@ class Table:
     rows: tuple[tuple[Cell, ...], ...]
 
 
+def credit_figures(doc: Mapping[str, Any]) -> list[Figure]:
+    """The credit figures (SPEC §12): holds, allowance, write-offs, finance charges."""
+    credit = doc.get("credit")
+    if not credit:
+        return []
+    charges, written = credit["finance_charges"], credit["write_offs"]
+    allowance = credit["allowance"]
+    return [
+        _figure("credit-holds", "Accounts on credit hold", credit["holds"]),
+        _figure("credit-allowance", "Allowance for doubtful accounts", allowance["total"]),
+        _figure("credit-proposed", "Write-offs proposed", written["proposed"]),
+        _figure("credit-written-off", "Written off", written["approved_amount"]),
+        _figure("credit-charges-posted", "Finance charges posted", charges["posted_amount"]),
+        _figure("credit-charges-waived", "Finance charges waived", charges["waived_amount"]),
+        _rate("credit-bad-debt", "Bad-debt ratio", credit["bad_debt_ratio"]),
+    ]
+
+
 def figures(doc: Mapping[str, Any]) -> list[Figure]:
     """The key figures of the period: KPIs, aging total and the amounts promised."""
     kpis, summary = doc["kpis"], doc["ptp"]["summary"]

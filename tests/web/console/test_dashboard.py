@@ -236,3 +236,18 @@ def test_on_the_demo_the_figures_match_arbot_report_kpis(
         key: kpis[key] for key in KPI_IDS
     }
     assert shown["aging-total"] == aging["total"]
+
+
+def test_the_credit_figures_are_the_credit_report(booked: ConsoleApp, login_as: LoginAs) -> None:
+    from bot.services.credit.report import credit_report
+
+    client, _ = login_as("manager")
+
+    shown = figures(client.get(f"/console/dashboard?{PERIOD}").text)
+
+    with booked.sessions() as session:
+        credit = credit_report(session, END, START, END).to_json()
+    assert shown["credit-holds"] == credit["holds"]
+    assert shown["credit-allowance"] == credit["allowance"]["total"]
+    assert shown["credit-written-off"] == credit["write_offs"]["approved_amount"]
+    assert shown["credit-bad-debt"] == credit["bad_debt_ratio"]

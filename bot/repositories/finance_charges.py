@@ -1,0 +1,108 @@
+"""Finance charges' queries (SPEC §12): open amounts past the grace at a month end.
+
+One set-based statement sums, per account, what each charged invoice had open at the end
+of the month (its amount less the payments received and credits dated by then). Nothing
+here commits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import Session
+
+from bot.db.models import Account, Credit, Dispute, Invoice, Payment, PaymentApplication
+from bot.db.types import as_decimal
+from bot.policy.finance_charges import PREFIX
+
+
+@dataclass(frozen=True)
+class OverdueOpen:
+    account_id: int
+    account_number: str
+    overdue_open: Decimal
+
+
+def overdue_open(
+    session: Session, end: date, due_before: date, *, consumers: bool
+) -> list[OverdueOpen]:
+    """Per account, the open amount at ``end`` of its undisputed invoices due before
+    ``due_before`` (finance charges themselves excluded); consumers only when asked."""
+    paid = (
+        select(func.coalesce(func.sum(PaymentApplication.amount), 0))
+        .join(Payment, Payment.id == PaymentApplication.payment_id)
+        .where(PaymentApplication.invoice_id == Invoice.id, Payment.received_date <= end)
+        .correlate(Invoice)
+        .scalar_subquery()
+    )
+    credited = (
+        select(func.coalesce(func.sum(Credit.amount), 0))
+        .where(Credit.invoice_id == Invoice.id, Credit.credit_date <= end)
+        .correlate(Invoice)
+        .scalar_subquery()
+    )
+    disputed = exists().where(Dispute.invoice_id == Invoice.id, Dispute.status == "open")
+    open_at_end = Invoice.amount - paid - credited
+    per_invoice = (
+        select(Invoice.account_id, open_at_end.label("open_at_end"))
+        .join(Account, Account.id == Invoice.account_id)
+        .where(
+            Invoice.issue_date <= end,
+            Invoice.due_date < due_before,
+            ~Invoice.invoice_number.startswith(PREFIX),
+            ~disputed.correlate(Invoice),
+        )
+    )
+    if not consumers:
+        per_invoice = per_invoice.where(Account.consumer.is_(False))
+    charged = per_invoice.subquery("charged")
+    query = (
+        select(Account.id, Account.account_number, func.sum(charged.c.open_at_end))
+        .join(charged, charged.c.account_id == Account.id)
+        .where(charged.c.open_at_end > 0)
+        .group_by(Account.id, Account.account_number)
+        .order_by(Account.account_number)
+    )
+    return [
+        OverdueOpen(id_, number, as_decimal(total)) for id_, number, total in session.execute(query)
+    ]
+
+
+def existing(session: Session, numbers: list[str]) -> set[str]:
+    """The finance-charge invoice numbers among ``numbers`` already posted."""
+    found: set[str] = set()
+    for start in range(0, len(numbers), 500):
+        part = numbers[start : start + 500]
+        found.update(session.scalars(select(Invoice.invoice_number).where(
+            Invoice.invoice_number.in_(part))))  # fmt: skip
+    return found
+
+
+@dataclass(frozen=True)
+class OpenCharge:
+    invoice_number: str
+    account_number: str
+    issue_date: date
+    amount: Decimal
+    open_amount: Decimal
+
+
+def open_charges(session: Session, limit: int) -> list[OpenCharge]:
+    """Finance charges with money open on them, newest first."""
+    query = (
+        select(
+            Invoice.invoice_number,
+            Account.account_number,
+            Invoice.issue_date,
+            Invoice.amount,
+            Invoice.open_amount,
+        )
+        .join(Account, Account.id == Invoice.account_id)
+        .where(Invoice.invoice_number.startswith(PREFIX), Invoice.open_amount > 0)
+        .order_by(Invoice.issue_date.desc(), Invoice.invoice_number)
+        .limit(limit)
+    )
+    return [OpenCharge(*row) for row in session.execute(query)]
