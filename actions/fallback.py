@@ -10,14 +10,14 @@ from __future__ import annotations
 import re
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import replies, runtime
 from actions.gate import verify_first
 from actions.sender import parse_sender
-from actions.slots import Event, entity, latest_text, text_slot
+from actions.slots import Event, entity, latest_intent, latest_text, previous_action, text_slot
 from actions.verification import account_entity
 from bot.policy.verification_answers import readings
 
@@ -38,6 +38,18 @@ def fallbacks_in_a_row(tracker: Tracker) -> int:
     return count
 
 
+#: what a reply to the hardship plan offer means when it takes the offer
+_TAKES_THE_PLAN = frozenset({"affirm", "request_payment_plan"})
+
+
+def accepts_the_plan(tracker: Tracker) -> bool:
+    """Whether the latest message, which NLU was unsure of, most likely takes a plan offer:
+    a yes or a plan request among its two likeliest intents ("ok a plan then")."""
+    ranking = tracker.latest_message.get("intent_ranking") or []
+    likeliest = [r.get("name") for r in ranking if r.get("name") != FALLBACK_INTENT][:2]
+    return latest_intent(tracker) in _TAKES_THE_PLAN or bool(_TAKES_THE_PLAN & set(likeliest))
+
+
 class ActionFallback(Action):  # type: ignore[misc]
     def name(self) -> str:
         return "action_fallback"
@@ -47,6 +59,9 @@ class ActionFallback(Action):  # type: ignore[misc]
     ) -> list[Event]:
         if tracker.get_slot("verified") is None and volunteers_identity(tracker):
             return await ActionBareAnswer().run(dispatcher, tracker, domain)
+        if previous_action(tracker) == "action_hardship" and accepts_the_plan(tracker):
+            # a yes to the hardship plan offer the rules did not see ("ok a plan then")
+            return [FollowupAction("action_start_plan")]
         count = fallbacks_in_a_row(tracker)
         if count < ESCALATE_AT:
             dispatcher.utter_message(text=replies.REPHRASE)

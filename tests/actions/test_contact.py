@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from rasa_sdk.events import ActionExecuted, ActiveLoop, BotUttered, SlotSet, UserUttered
+from rasa_sdk.events import (
+    ActionExecuted,
+    ActiveLoop,
+    BotUttered,
+    FollowupAction,
+    SlotSet,
+    UserUttered,
+)
 
 from actions.fallback import ActionFallback, fallbacks_in_a_row
 from actions.handoff import ActionRequestHuman
@@ -150,3 +157,52 @@ def test_cease_stops_every_channel(services: FakeServices) -> None:
 
     assert services.calls.of("cease") == [(("sms", "+16175550101"), {"account_number": "A-1003"})]
     assert outcome.messages == [CEASED]
+
+
+def _after_the_hardship_offer() -> list[dict[str, object]]:
+    said = "thats all i have"
+    return [
+        UserUttered(said, {"text": said, "intent": {"name": "hardship"}, "entities": []}),
+        ActionExecuted("action_hardship"),
+        BotUttered("I'm sorry you're going through this. ... Say \"payment plan\" to set it up"),
+        ActionExecuted("action_listen"),
+    ]
+
+
+def test_an_unsure_yes_to_the_hardship_offer_starts_the_plan(services: FakeServices) -> None:
+    """'ok a plan then' after the hardship offer: NLU is unsure (nlu_fallback), but a yes or a
+    plan request is among its likeliest intents, so the plan starts rather than a rephrase."""
+    said = tracker(
+        "verified",
+        text="ok a plan then",
+        intent="nlu_fallback",
+        events=_after_the_hardship_offer(),
+    )
+    said.latest_message["intent_ranking"] = [
+        {"name": "nlu_fallback", "confidence": 0.4},
+        {"name": "affirm", "confidence": 0.48},
+        {"name": "request_payment_plan", "confidence": 0.41},
+    ]
+
+    outcome = run(ActionFallback(), said)
+
+    assert outcome.events == [FollowupAction("action_start_plan")]
+    assert outcome.messages == []
+
+
+def test_something_else_after_the_hardship_offer_is_not_taken_as_a_yes(
+    services: FakeServices,
+) -> None:
+    said = tracker(
+        "verified", text="blorp", intent="nlu_fallback", events=_after_the_hardship_offer()
+    )
+    said.latest_message["intent_ranking"] = [
+        {"name": "nlu_fallback", "confidence": 0.4},
+        {"name": "out_of_scope", "confidence": 0.3},
+        {"name": "greet", "confidence": 0.25},
+    ]
+
+    outcome = run(ActionFallback(), said)
+
+    assert outcome.events == []
+    assert outcome.messages[0].startswith("Sorry, I didn't get that.")
