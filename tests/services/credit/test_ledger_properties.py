@@ -1,0 +1,231 @@
+"""Ledger integrity (issue 16, point 5), on SQLite and PostgreSQL.
+
+Random sequences of invoices and payments (imported as CSV through the import code path),
+finance-charge posting, waivers, write-offs (proposed and approved), recoveries and
+Stripe-style reversals, each through its service. After every step:
+
+- each account's balance (the open amounts of its invoices) equals its ledger: invoices
+  less payments applied less credits (recoveries are negative credits), and each payment
+  equals what it applied plus what it left unapplied;
+- aging as of today totals the balance;
+- aging as of every earlier day is what it was when that day ended.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from datetime import date, datetime, time, timedelta, timezone
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from bot.db.models import Account, Credit, Invoice, Payment, PaymentApplication, User
+from bot.errors import ArbotError
+from bot.imports.loader import import_file
+from bot.payments.reversals import record_reversal
+from bot.policy.finance_charges import ChargeRules
+from bot.repositories.reports import aging_buckets
+from bot.services.credit import write_offs
+from bot.services.credit.finance_charges import post_finance_charges, waive_finance_charge
+
+START = date(2026, 1, 5)
+ACCOUNTS = ("L-1", "L-2")
+RULES = ChargeRules(rate=Decimal("1.5"))
+
+steps = st.one_of(
+    st.tuples(st.just("invoice"), st.integers(0, 1), st.integers(1, 90_000)),
+    st.tuples(st.just("pay"), st.integers(0, 1), st.integers(1, 90_000), st.integers(-1, 9)),
+    st.tuples(st.just("wait"), st.sampled_from([1, 12, 31, 95, 200])),
+    st.tuples(st.just("charge")),
+    st.tuples(st.just("waive"), st.integers(0, 9), st.booleans()),
+    st.tuples(st.just("write_off"), st.integers(0, 9)),
+    st.tuples(st.just("recover"), st.integers(0, 9), st.integers(1, 90_000)),
+    st.tuples(st.just("reverse"), st.integers(0, 9), st.integers(1, 90_000)),
+)
+
+
+class Ledger:
+    """Drives the services for one sequence and checks the ledger after each step."""
+
+    def __init__(self, session: Session, folder: Path) -> None:
+        self.session, self.folder, self.today, self.count = session, folder, START, 0
+        self.aging: dict[date, dict[str, Decimal]] = {}
+
+    @property
+    def now(self) -> datetime:
+        return datetime.combine(self.today, time(15), tzinfo=timezone.utc)
+
+    def csv(self, kind: str, header: str, line: str) -> None:
+        self.count += 1
+        path = self.folder / f"{kind}-{self.count}.csv"
+        path.write_text(f"{header}\n{line}\n", encoding="utf-8")
+        import_file(self.session, kind, path, now=self.now)
+
+    def numbers(self, query: Any) -> list[str]:
+        with self.session.begin():
+            return list(self.session.scalars(query))
+
+    def run(self, step: tuple[Any, ...]) -> None:
+        kind, *args = step
+        try:
+            getattr(self, kind)(*args)
+        except ArbotError:
+            pass  # refused by the service (not a candidate, nothing open …): no entry
+
+    def invoice(self, account: int, cents: int) -> None:
+        number = f"I-{self.count}"
+        due = self.today + timedelta(days=30)
+        self.csv("invoices", "invoice_number,account_number,issue_date,due_date,amount",
+                 f"{number},{ACCOUNTS[account]},{self.today},{due},{Decimal(cents) / 100}")  # fmt: skip
+
+    def pay(self, account: int, cents: int, pick: int, numbers: list[str] | None = None) -> None:
+        query = (
+            select(Invoice.invoice_number)
+            .join(Account, Account.id == Invoice.account_id)
+            .where(Account.account_number == ACCOUNTS[account])
+            .order_by(Invoice.id)
+        )
+        found = numbers if numbers is not None else self.numbers(query)
+        named = found[pick % len(found)] if pick >= 0 and found else ""
+        self.csv("payments", "payment_id,account_number,received_date,amount,invoice_number",
+                 f"P-{self.count},{ACCOUNTS[account]},{self.today},{Decimal(cents) / 100},{named}")  # fmt: skip
+
+    def wait(self, days: int) -> None:
+        self.close_day()
+        self.today += timedelta(days=days)
+
+    def charge(self) -> None:
+        last = self.today.replace(day=1) - timedelta(days=1)
+        post_finance_charges(self.session, last.year, last.month, self.now, RULES)
+
+    def waive(self, pick: int, part: bool) -> None:
+        query = select(Invoice.invoice_number).where(
+            Invoice.invoice_number.startswith("FC-"), Invoice.open_amount > 0
+        )
+        found = self.numbers(query.order_by(Invoice.id))
+        if found:
+            amount = Decimal("0.50") if part else None
+            waive_finance_charge(self.session, found[pick % len(found)], "goodwill",
+                                 "col@l.test", self.now, amount)  # fmt: skip
+
+    def write_off(self, pick: int) -> None:
+        found = [c.invoice_number for c in write_offs.candidates(self.session, self.now)]
+        if found:
+            proposed = write_offs.propose(self.session, found[pick % len(found)], "col@l.test", self.now)
+            write_offs.approve(self.session, proposed.id, "mgr@l.test", self.now)
+
+    def recover(self, pick: int, cents: int) -> None:
+        query = (
+            select(Invoice.invoice_number, Account.account_number)
+            .join(Account, Account.id == Invoice.account_id)
+            .join(Credit, Credit.invoice_id == Invoice.id)
+            .where(Credit.reason == "write_off")
+            .order_by(Invoice.id)
+        )
+        with self.session.begin():
+            found = [tuple(row) for row in self.session.execute(query)]
+        if found:
+            number, owner = found[pick % len(found)]
+            self.pay(ACCOUNTS.index(owner), cents, 0, [number])
+
+    def reverse(self, pick: int, cents: int) -> None:
+        query = select(Payment.payment_id).where(Payment.amount > 0).order_by(Payment.id)
+        found = self.numbers(query)
+        if found:
+            paid = found[pick % len(found)]
+            with self.session.begin():
+                record_reversal(self.session, kind="refund", source=f"re_{self.count}",
+                                payment_intent=paid, amount=Decimal(cents) / 100, now=self.now)  # fmt: skip
+            self.count += 1
+
+    def close_day(self) -> None:
+        with self.session.begin():
+            self.aging.setdefault(self.today, aging_buckets(self.session, self.today))
+
+    def check(self) -> None:
+        """The balance is the sum of the ledger; aging today totals it; the past stands."""
+        with self.session.begin():
+            for invoice_total, balance, applied, credited in self.session.execute(_per_account()):
+                assert balance == invoice_total - applied - credited
+            unbalanced = self.session.execute(_payments_off()).all()
+            assert unbalanced == []
+            today = aging_buckets(self.session, self.today)
+            balance = self.session.scalar(select(func.coalesce(func.sum(Invoice.open_amount), 0)))
+            assert sum(today.values(), Decimal("0")) == Decimal(balance or 0)
+            for day, buckets in self.aging.items():
+                assert aging_buckets(self.session, day) == buckets, day
+
+
+def _per_account() -> Any:
+    applied = (
+        select(func.coalesce(func.sum(PaymentApplication.amount), 0))
+        .where(PaymentApplication.invoice_id == Invoice.id)
+        .correlate(Invoice)
+        .scalar_subquery()
+    )
+    credited = (
+        select(func.coalesce(func.sum(Credit.amount), 0))
+        .where(Credit.invoice_id == Invoice.id)
+        .correlate(Invoice)
+        .scalar_subquery()
+    )
+    return select(
+        func.sum(Invoice.amount), func.sum(Invoice.open_amount), func.sum(applied),
+        func.sum(credited),
+    ).group_by(Invoice.account_id)  # fmt: skip
+
+
+def _payments_off() -> Any:
+    applied = (
+        select(func.coalesce(func.sum(PaymentApplication.amount), 0))
+        .where(PaymentApplication.payment_id == Payment.id)
+        .correlate(Payment)
+        .scalar_subquery()
+    )
+    return select(Payment.payment_id).where(Payment.amount != applied + Payment.unapplied_amount)
+
+
+def _seed(ledger: Ledger) -> None:
+    lines = "\n".join(f"{n},{n},1,UTC" for n in ACCOUNTS)
+    ledger.csv("customers", "account_number,name,postal_code,timezone", lines)
+    with ledger.session.begin():
+        for email, role in (("col@l.test", "collector"), ("mgr@l.test", "manager")):
+            ledger.session.add(User(email=email, password_hash="!", role=role, created_at=ledger.now))
+
+
+def _ledger(engine: Engine) -> Iterator[Ledger]:
+    with engine.connect() as connection, tempfile.TemporaryDirectory() as folder:
+        outer = connection.begin()
+        session = Session(
+            bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+        )
+        try:
+            yield Ledger(session, Path(folder))
+        finally:
+            session.close()
+            outer.rollback()
+
+
+@settings(
+    derandomize=True,
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(st.lists(steps, min_size=1, max_size=14))
+def test_the_balance_is_the_ledger_and_past_aging_never_changes(
+    engine: Engine, sequence: list[tuple[Any, ...]]
+) -> None:
+    for ledger in _ledger(engine):
+        _seed(ledger)
+        for step in sequence:
+            ledger.run(step)
+            ledger.check()
+        ledger.close_day()
+        ledger.check()
