@@ -20,12 +20,21 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from bot.db.models import Account, Credit, Invoice, Payment, PaymentApplication, User
+from bot.db.models import (
+    Account,
+    AuditEvent,
+    Credit,
+    Invoice,
+    Payment,
+    PaymentApplication,
+    PaymentReversal,
+    User,
+)
 from bot.errors import ArbotError
 from bot.imports.loader import import_file
 from bot.payments.reversals import record_reversal
@@ -77,7 +86,9 @@ class Ledger:
         try:
             getattr(self, kind)(*args)
         except ArbotError as e:
-            print("REFUSED", kind, e)  # refused by the service (not a candidate, nothing open …): no entry
+            print(
+                "REFUSED", kind, e
+            )  # refused by the service (not a candidate, nothing open …): no entry
 
     def invoice(self, account: int, cents: int) -> None:
         number = f"I-{self.count}"
@@ -126,7 +137,9 @@ class Ledger:
     def write_off(self, pick: int) -> None:
         found = [c.invoice_number for c in write_offs.candidates(self.session, self.now)]
         if found:
-            proposed = write_offs.propose(self.session, found[pick % len(found)], "col@l.test", self.now)
+            proposed = write_offs.propose(
+                self.session, found[pick % len(found)], "col@l.test", self.now
+            )
             write_offs.approve(self.session, proposed.id, "mgr@l.test", self.now)
 
     def recover(self, pick: int, cents: int) -> None:
@@ -152,6 +165,16 @@ class Ledger:
                 record_reversal(self.session, kind="refund", source=f"re_{self.count}",
                                 payment_intent=paid, amount=Decimal(cents) / 100, now=self.now)  # fmt: skip
             self.count += 1
+
+    def check_audited(self, db: Session) -> None:
+        """Each credit, reversal and finance charge has its audit event (who, when, why)."""
+        counts = {
+            "credits": select(func.count()).select_from(Credit),
+            "reversals": select(func.count()).where(PaymentReversal.applied_at.is_not(None)),
+            "finance charges": select(func.count()).where(Invoice.invoice_number.startswith("FC-")),
+        }
+        for name, query in counts.items():
+            assert int(db.scalar(query) or 0) == _audited(db, AUDITED[name]), name
 
     def close_day(self) -> None:
         with self.session.begin():
@@ -182,10 +205,24 @@ class Ledger:
                 select(Payment.id, Payment.amount, Payment.unapplied_amount)
             ):
                 assert amount == applied.get(id_, Decimal(0)) + unapplied, id_
+            self.check_audited(db)
             today = aging_buckets(db, self.today)
             assert sum(today.values(), Decimal(0)) == sum(open_.values(), Decimal(0))
             for day, buckets in self.aging.items():
                 assert aging_buckets(db, day) == buckets, day
+
+
+#: the audit action that says who, when and why of each kind of ledger entry
+AUDITED = {
+    "credits": ("credited", "finance_charge_waived", "write_off_approved", "write_off_recovered"),
+    "reversals": ("reversed",),
+    "finance charges": ("finance_charge_posted",),
+}
+
+
+def _audited(db: Session, actions: tuple[str, ...]) -> int:
+    query = select(func.count()).select_from(AuditEvent).where(AuditEvent.action.in_(actions))
+    return int(db.scalar(query) or 0)
 
 
 def _seed(ledger: Ledger) -> None:
@@ -193,7 +230,9 @@ def _seed(ledger: Ledger) -> None:
     ledger.csv("customers", "account_number,name,postal_code,timezone", lines)
     with ledger.session.begin():
         for email, role in (("col@l.test", "collector"), ("mgr@l.test", "manager")):
-            ledger.session.add(User(email=email, password_hash="!", role=role, created_at=ledger.now))
+            ledger.session.add(
+                User(email=email, password_hash="!", role=role, created_at=ledger.now)
+            )
 
 
 def _ledger(engine: Engine) -> Iterator[Ledger]:
@@ -211,15 +250,23 @@ def _ledger(engine: Engine) -> Iterator[Ledger]:
 
 @settings(
     derandomize=True,
+    phases=[Phase.explicit, Phase.generate],  # no shrinking: against a database it takes minutes
     max_examples=25,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @example(  # every kind of entry at least once, whatever the generator draws
     [
-        (("invoice", 0, 50_000), 95), (("pay", 1, 1_000, -1), 0), (("invoice", 1, 20_000), 200),
-        (("charge",), 0), (("waive", 0, True), 31), (("charge",), 0), (("write_off", 0), 3),
-        (("recover", 0, 3_000), 3), (("reverse", 1, 1_000), 1), (("reverse", 0, 500), 0),
+        (("invoice", 0, 50_000), 95),
+        (("pay", 1, 1_000, -1), 0),
+        (("invoice", 1, 20_000), 200),
+        (("charge",), 0),
+        (("waive", 0, True), 31),
+        (("charge",), 0),
+        (("write_off", 0), 3),
+        (("recover", 0, 3_000), 3),
+        (("reverse", 1, 1_000), 1),
+        (("reverse", 0, 500), 0),
     ]
 )
 @given(st.lists(st.tuples(steps, waits), min_size=6, max_size=24))
