@@ -93,8 +93,11 @@ class Ledger:
     def invoice(self, account: int, cents: int) -> None:
         number = f"I-{self.count}"
         due = self.today + timedelta(days=30)
-        self.csv("invoices", "invoice_number,account_number,issue_date,due_date,amount",
-                 f"{number},{ACCOUNTS[account]},{self.today},{due},{Decimal(cents) / 100}")  # fmt: skip
+        self.csv(
+            "invoices",
+            "invoice_number,account_number,issue_date,due_date,amount",
+            f"{number},{ACCOUNTS[account]},{self.today},{due},{Decimal(cents) / 100}",
+        )
 
     def pay(self, account: int, cents: int, pick: int, numbers: list[str] | None = None) -> None:
         query = (
@@ -105,8 +108,11 @@ class Ledger:
         )
         found = numbers if numbers is not None else self.numbers(query)
         named = found[pick % len(found)] if pick >= 0 and found else ""
-        self.csv("payments", "payment_id,account_number,received_date,amount,invoice_number",
-                 f"P-{self.count},{ACCOUNTS[account]},{self.today},{Decimal(cents) / 100},{named}")  # fmt: skip
+        self.csv(
+            "payments",
+            "payment_id,account_number,received_date,amount,invoice_number",
+            f"P-{self.count},{ACCOUNTS[account]},{self.today},{Decimal(cents) / 100},{named}",
+        )
 
     def wait(self, days: int) -> None:
         if days:
@@ -131,8 +137,9 @@ class Ledger:
         found = self.numbers(query.order_by(Invoice.id))
         if found:
             amount = Decimal("0.50") if part else None
-            waive_finance_charge(self.session, found[pick % len(found)], "goodwill",
-                                 "col@l.test", self.now, amount)  # fmt: skip
+            waive_finance_charge(
+                self.session, found[pick % len(found)], "goodwill", "col@l.test", self.now, amount
+            )
 
     def write_off(self, pick: int) -> None:
         found = [c.invoice_number for c in write_offs.candidates(self.session, self.now)]
@@ -162,8 +169,14 @@ class Ledger:
         if found:
             paid = found[pick % len(found)]
             with self.session.begin():
-                record_reversal(self.session, kind="refund", source=f"re_{self.count}",
-                                payment_intent=paid, amount=Decimal(cents) / 100, now=self.now)  # fmt: skip
+                record_reversal(
+                    self.session,
+                    kind="refund",
+                    source=f"re_{self.count}",
+                    payment_intent=paid,
+                    amount=Decimal(cents) / 100,
+                    now=self.now,
+                )
             self.count += 1
 
     def check_audited(self, db: Session) -> None:
@@ -192,9 +205,12 @@ class Ledger:
                 ledger[invoice_id] = amount
             applied: dict[int, Decimal] = {}
             for payment_id, invoice_id, amount in db.execute(
-                select(PaymentApplication.payment_id, PaymentApplication.invoice_id,
-                       PaymentApplication.amount)
-            ):  # fmt: skip
+                select(
+                    PaymentApplication.payment_id,
+                    PaymentApplication.invoice_id,
+                    PaymentApplication.amount,
+                )
+            ):
                 ledger[invoice_id] -= amount
                 applied[payment_id] = applied.get(payment_id, Decimal(0)) + amount
             for invoice_id, amount in db.execute(select(Credit.invoice_id, Credit.amount)):
