@@ -25,7 +25,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -153,9 +153,9 @@ def charges_service(connection: Connection) -> tuple[int, Decimal]:
 
 def charges_sql(connection: Connection) -> tuple[int, Decimal]:
     params = {
-        "end": datetime(2026, 10, 31).date(), "rate": RULES.rate, "minimum": RULES.minimum,
-        "yyyymm": "202610", "issued": datetime(2026, 11, 1).date(),
-        "due": datetime(2026, 12, 1).date(), "now": NOW,
+        "end": date(2026, 10, 31), "rate": RULES.rate, "minimum": RULES.minimum,
+        "yyyymm": "202610", "issued": date(2026, 11, 1),
+        "due": date(2026, 12, 1), "now": NOW,
     }  # fmt: skip
     count, total = connection.execute(text(CHARGES_SQL), params).one()
     return int(count), Decimal(total or 0)
@@ -224,7 +224,9 @@ def main() -> None:
             measure(engine, "holds over every account", holds_service, holds_sql, args.repeat),
         ]
     worst = max(ratios)
-    print(f"worst ratio {worst:.2f}x: target ≤ {TARGET:.1f}x {'met' if worst <= TARGET else 'missed'}")
+    print(
+        f"worst ratio {worst:.2f}x: target ≤ {TARGET:.1f}x {'met' if worst <= TARGET else 'missed'}"
+    )
 
 
 if __name__ == "__main__":
