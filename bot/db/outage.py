@@ -25,7 +25,8 @@ from dataclasses import dataclass
 from typing import ParamSpec, TypeVar
 
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
-from starlette.concurrency import run_in_threadpool
+
+from bot.db.lanes import in_thread
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +65,8 @@ def unreachable(exc: BaseException) -> bool:
 
 
 async def outlasting(work: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
-    """``work(*args, **kwargs)`` in a worker thread, run again while the database is down.
+    """``work(*args, **kwargs)`` in a worker thread of the caller's lane
+    (:mod:`bot.db.lanes`), run again while the database is down.
 
     Raises:
         Whatever ``work`` raises; the last database error once the patience is spent.
@@ -74,7 +76,7 @@ async def outlasting(work: Callable[P, T], *args: P.args, **kwargs: P.kwargs) ->
     wait = patience.first_wait
     while True:
         try:
-            return await run_in_threadpool(work, *args, **kwargs)
+            return await in_thread(work, *args, **kwargs)
         except DBAPIError as exc:
             now = time.monotonic()
             deadline = deadline or now + patience.seconds

@@ -34,9 +34,9 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session, sessionmaker
-from starlette.concurrency import run_in_threadpool
 
 from bot.clock import Clock
+from bot.db.lanes import in_thread
 from bot.db.outage import outlasting
 from bot.errors import DeliveryFailed, InputError
 from bot.policy.contact_windows import window_decision
@@ -220,8 +220,8 @@ async def _attempt(
             for task in tasks
             if task.done() and not task.cancelled() and task.exception() is None
         ]
-        await asyncio.shield(run_in_threadpool(_release, postman, unsent))
-        await asyncio.shield(run_in_threadpool(_store, postman, answered))
+        await asyncio.shield(in_thread(_release, postman, unsent))
+        await asyncio.shield(in_thread(_store, postman, answered))
         raise
     return await outlasting(_store, postman, outcomes)
 

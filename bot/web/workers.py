@@ -32,6 +32,7 @@ from starlette.concurrency import run_in_threadpool
 
 from bot.clock import ticking
 from bot.container import Container
+from bot.db import lanes
 from bot.scheduler.lock import FileLock, PostgresAdvisoryLock, SchedulerLock
 from bot.services import chat, dispatch
 from integrations.rasa import DialogueEngine
@@ -105,7 +106,14 @@ class Workers:
 
     async def run(self, stop: asyncio.Event) -> None:
         """Takes the lock (waiting for its holder), then works until ``stop`` is set; a
-        lost lock (its connection dropped) stops the work until it is taken again."""
+        lost lock (its connection dropped) stops the work until it is taken again.
+
+        The work runs in the background lane (:mod:`bot.db.lanes`), out of the way of the
+        webhooks served beside it."""
+        await asyncio.ensure_future(self._serve(stop))  # a task: the lane stays in it
+
+    async def _serve(self, stop: asyncio.Event) -> None:
+        lanes.background()
         while not stop.is_set():
             if self.lock is not None and not await self._acquire(stop):
                 return

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from twilio.request_validator import RequestValidator
 
 from bot.container import build_container
+from bot.db import lanes
 from bot.db.engine import make_engine
 from bot.db.migrate import upgrade
 from bot.db.models import Message
@@ -47,11 +48,14 @@ class SlowRasa:
     """A Rasa that answers after :data:`RASA_SECONDS`."""
 
     started: list[str] = field(default_factory=list)
+    #: whether each turn ran in the background lane (:mod:`bot.db.lanes`)
+    in_background: list[bool] = field(default_factory=list)
 
     async def send(
         self, sender_id: str, text: str, metadata: Mapping[str, Any]
     ) -> list[BotMessage]:
         self.started.append(sender_id)
+        self.in_background.append(lanes.in_background())
         await asyncio.sleep(RASA_SECONDS)
         return [BotMessage(f"answer to {text}")]
 
@@ -155,5 +159,7 @@ def test_twenty_customers_texting_a_slow_rasa_are_answered_at_once_then_replied(
         [f"answer to hi {n}" for n in range(CUSTOMERS)] + ["answer to hello"]
     )
     assert {state for _, _, state in replies} == {"done"}
+    # the turns ran behind the webhooks, in the workers' lane of few threads
+    assert served.rasa.in_background == [True] * (CUSTOMERS + 1)
     # side by side: all twenty-one turns within a little more than one Rasa answer
     assert time.monotonic() - started < RASA_SECONDS * 2.5
