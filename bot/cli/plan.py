@@ -26,6 +26,10 @@ from bot.settings import Settings, consecutive_ports
 from integrations import rasa_server
 
 KINDS = ("actions", "rasa", "web", "scheduler")
+#: how much lower the dialogue servers (Rasa, the action servers) run than the web app and
+#: the scheduler: the web app answers webhooks at once (SPEC §7) while Rasa's turns, however
+#: busy, take the cores left
+DIALOGUE_NICENESS = 5
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,13 @@ class ProcessSpec:
     def kind(self) -> str:
         """``rasa`` for ``rasa-2``: what the process is, whichever replica."""
         return self.name.partition("-")[0]
+
+    @property
+    def niceness(self) -> int:
+        """How much lower than ``arbot run`` the process runs (``nice``):
+        :data:`DIALOGUE_NICENESS` for Rasa and the action servers, 0 for the web app and
+        the scheduler — on a busy machine a Rasa turn waits a little, a webhook does not."""
+        return DIALOGUE_NICENESS if self.kind in ("rasa", "actions") else 0
 
 
 @dataclass(frozen=True)

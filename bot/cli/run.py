@@ -16,6 +16,7 @@ process not answer within :data:`READY_SECONDS`, it says which, and keeps runnin
 
 from __future__ import annotations
 
+import functools
 import os
 import signal
 import subprocess
@@ -54,7 +55,8 @@ class _Child:
 
 def _start(spec: ProcessSpec) -> subprocess.Popen[bytes]:
     env = {**os.environ, **spec.env} if spec.env else None
-    return subprocess.Popen(spec.argv, env=env, cwd=spec.cwd)  # noqa: S603
+    lower = functools.partial(os.nice, spec.niceness) if spec.niceness else None
+    return subprocess.Popen(spec.argv, env=env, cwd=spec.cwd, preexec_fn=lower)  # noqa: S603
 
 
 @click.command()

@@ -215,3 +215,27 @@ def test_a_server_that_never_answers_is_named_when_the_wait_ends(tmp_path: Path)
         ready_seconds=1.0,
     )
     assert [waiting for _, waiting in calls] == [["rasa-1"]]
+
+
+def test_rasa_and_the_action_servers_run_below_the_web_app(tmp_path: Path) -> None:
+    """A busy Rasa must not hold back webhook answers (SPEC §7): the dialogue servers are
+    started ``nice``-r than ``arbot run``, the web app and the scheduler at its priority."""
+    report = "import os, time; open('{0}', 'w').write(str(os.nice(0))); time.sleep(60)"
+    specs = tuple(
+        _spec(name, tmp_path, report.format(name))
+        for name in ("actions-1", "rasa-1", "web", "scheduler")
+    )
+    began = time.monotonic()
+
+    def written() -> bool:
+        return all((tmp_path / s.name).exists() for s in specs) or time.monotonic() > began + 20
+
+    assert supervise(Plan(specs), written, startup_seconds=0.1) is None
+    ours = os.nice(0)
+    niceness = {s.name: int((tmp_path / s.name).read_text()) for s in specs}
+    assert niceness == {
+        "actions-1": min(ours + 5, 19),
+        "rasa-1": min(ours + 5, 19),
+        "web": ours,
+        "scheduler": ours,
+    }
