@@ -16,9 +16,10 @@ What an update becomes (``arbot telegram poll`` hands its updates to the same
   ``/start`` turns automated messages back on (if ``/stop`` turned them off) and greets
   (the bot gets ``/greet``); ``/stop`` and ``/help`` are STOP and HELP
   (:mod:`bot.services.keywords`) for the chat's Telegram subscription;
-* a pressed inline button → answered (``answerCallbackQuery``), then its data goes to the
-  bot as the customer's message — or the button's title, when the payload was too long
-  for Telegram and went out as the button's position (:mod:`integrations.telegram_bot`);
+* a pressed inline button → its data goes to the bot as the customer's message — or the
+  button's title, when the payload was too long for Telegram and went out as the button's
+  position (:mod:`integrations.telegram_bot`); the press is answered
+  (``answerCallbackQuery``) once the webhook has answered;
 * anything else (an edit, a sticker, a group or channel — where others would read the
   account's details) → ``200 {}``, ignored.
 
@@ -36,6 +37,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
 
+from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -143,10 +145,7 @@ async def handle(
     """Answers a pressed button's query, then obeys a command or hands the text to the bot."""
     label = f"update {incoming.update_id}"
     if incoming.callback_id and answerer is not None:
-        try:
-            await answerer.answer_callback_query(incoming.callback_id)
-        except DeliveryFailed as exc:  # the press is still handled
-            log.warning("%s: could not answer the button: %s", label, exc)
+        await answer_press(answerer, incoming)
     if incoming.ignored:
         return f"{label}: ignored"
     provider_id = f"u{incoming.update_id}"
@@ -163,10 +162,22 @@ async def handle(
     return f"{label}: {kind} from chat {incoming.chat_id}, {len(replies)} replies"
 
 
+async def answer_press(answerer: CallbackAnswerer, incoming: Incoming) -> None:
+    """Tells Telegram a pressed button was seen (a failure is logged: the press counts)."""
+    try:
+        await answerer.answer_callback_query(incoming.callback_id)
+    except DeliveryFailed as exc:
+        log.warning("update %s: could not answer the button: %s", incoming.update_id, exc)
+
+
 def routes(
     desk: chat.ChatDesk, *, secret: str, answerer: CallbackAnswerer | None = None
 ) -> list[Route]:
-    """The Telegram webhook route, bound to ``desk`` and the webhook's secret."""
+    """The Telegram webhook route, bound to ``desk`` and the webhook's secret.
+
+    A pressed button is answered (``answerCallbackQuery``) once the webhook has answered,
+    so a slow Telegram API never holds the webhook (SPEC §7).
+    """
 
     async def telegram_webhook(request: Request) -> JSONResponse:
         if not authorised(request.headers.get(SECRET_HEADER), secret):
@@ -177,7 +188,9 @@ def routes(
             return JSONResponse({"error": "body: not valid JSON"}, status_code=400)
         except InputError as exc:
             return JSONResponse({"error": str(exc)}, status_code=400)
-        log.info("telegram %s", await handle(desk, incoming, answerer))
+        log.info("telegram %s", await handle(desk, incoming))
+        if incoming.callback_id and answerer is not None:
+            return JSONResponse({}, background=BackgroundTask(answer_press, answerer, incoming))
         return JSONResponse({})
 
     return [Route(PATH, telegram_webhook, methods=["POST"])]

@@ -33,7 +33,7 @@ from bot.web.twilio import SMS_PATH
 from integrations.rasa import BotMessage
 from integrations.senders import OutboxSender
 from tests.asgi_server import serving
-from tests.fakes.telegram_api import text_update
+from tests.fakes.telegram_api import callback_update, text_update
 from tests.web.conftest import NOW
 
 PUBLIC_URL = "https://arbot.example.com"
@@ -68,6 +68,19 @@ class Served:
     url: str
     rasa: SlowRasa
     database: str
+    telegram: SlowTelegram
+
+
+class SlowTelegram(OutboxSender):
+    """A Telegram sender whose API takes :data:`RASA_SECONDS` to answer a button press."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.answered: list[str] = []
+
+    async def answer_callback_query(self, callback_id: str) -> None:
+        await asyncio.sleep(RASA_SECONDS)
+        self.answered.append(callback_id)
 
 
 @pytest.fixture
@@ -88,11 +101,11 @@ def served(tmp_path: Path) -> Iterator[Served]:
     )
     wiring = build_container(settings)
     rasa = SlowRasa()
-    senders = {channel: OutboxSender() for channel in ("sms", "telegram", "web")}
+    senders = {"sms": OutboxSender(), "telegram": SlowTelegram(), "web": OutboxSender()}
     app = create_app(wiring, dialogue=rasa, senders=senders)
     try:
         with serving(app) as url:
-            yield Served(url, rasa, database)
+            yield Served(url, rasa, database, senders["telegram"])  # type: ignore[arg-type]
     finally:
         wiring.engine.dispose()
 
@@ -163,3 +176,24 @@ def test_twenty_customers_texting_a_slow_rasa_are_answered_at_once_then_replied(
     assert served.rasa.in_background == [True] * (CUSTOMERS + 1)
     # side by side: all twenty-one turns within a little more than one Rasa answer
     assert time.monotonic() - started < RASA_SECONDS * 2.5
+
+
+def test_a_pressed_button_is_answered_after_the_webhook_whatever_telegram_is_doing(
+    served: Served,
+) -> None:
+    async def press() -> float:
+        async with httpx.AsyncClient(base_url=served.url, timeout=30) as client:
+            start = time.perf_counter()
+            response = await client.post(
+                TELEGRAM_PATH,
+                json=callback_update(78, 550119, "/affirm", callback_id="cb-slow"),
+                headers={SECRET_HEADER: SECRET},
+            )
+            assert (response.status_code, response.json()) == (200, {})
+            return time.perf_counter() - start
+
+    assert asyncio.run(press()) < 1.0
+    deadline = time.monotonic() + RASA_SECONDS * 3
+    while not served.telegram.answered and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert served.telegram.answered == ["cb-slow"]  # answered all the same, once
