@@ -6,7 +6,8 @@ one. ``language`` is the conversation's (``en`` or ``es``; anything else reads a
 
 * ``en`` reads English only, as :mod:`bot.policy.spoken_en` describes ("1,25" is no amount).
 * ``es`` reads Spanish as :mod:`bot.policy.spoken_es` and :mod:`bot.policy.dates_es`
-  describe, then — since customers mix the two ("el next friday", "300 bucks") — English.
+  describe, then — since customers mix the two ("el next friday", "twelve fifty") —
+  English, unless the Spanish reading saw the text's numbers ("el 15" is a date there).
 
 :data:`READING_ORDER` is the order a conversation's texts are tried in: its language first,
 then the other one. In either language an amount in another currency ("350 pesos") is not
@@ -21,7 +22,12 @@ from decimal import Decimal
 from bot.policy import spoken_en
 from bot.policy.dates_es import parse_date_es
 from bot.policy.spoken_en import MAX_SPOKEN_AMOUNT
-from bot.policy.spoken_es import names_other_currency, parse_amount_es, parse_count_es
+from bot.policy.spoken_es import (
+    holds_numbers,
+    names_other_currency,
+    parse_amount_es,
+    parse_count_es,
+)
 
 __all__ = ["MAX_SPOKEN_AMOUNT", "READING_ORDER", "parse_amount", "parse_count", "parse_date"]
 
@@ -39,7 +45,7 @@ def parse_amount(text: str, language: str = "en") -> Decimal | None:
         return None
     if language == "es":
         found = parse_amount_es(text)
-        if found is not None:
+        if found is not None or holds_numbers(text):
             return found
     return spoken_en.parse_amount(text)
 

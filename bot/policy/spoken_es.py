@@ -21,7 +21,7 @@ import re
 from decimal import Decimal
 
 from bot.policy.money import cents
-from bot.policy.numbers_es import BELOW_THIRTY, MONTHS, NUMBER_WORDS, fold, words_value
+from bot.policy.numbers_es import MONTHS, NUMBER_WORDS, fold, words_value
 from bot.policy.spoken_en import MAX_SPOKEN_AMOUNT
 
 _CURRENCY = r"(?:dolares|dolar|dolaritos|dlls?|dls|usd|us\$|bucks?|verdes)"
@@ -47,7 +47,7 @@ _UNIT_AFTER = re.compile(
 _DAY_BEFORE = re.compile(r"\b(?:el|dia|del|los|al|hasta el|para el)\s*$")
 _MONTH_AFTER = re.compile(r"^\s*(?:de\s+)?(?:[a-z]{3,10})\b")
 _IN_SENTENCE = re.compile(
-    r"(?<![\w/.,$])(?P<dollar>\$\s*)?(?P<num>" + _NUMERAL + r")(?:\s*(?P<scale>k|mil)\b)?"
+    r"(?<![\w/.,$-])(?P<dollar>\$\s*)?(?P<num>" + _NUMERAL + r")(?:\s*(?P<scale>k|mil)\b)?"
 )
 
 
@@ -57,7 +57,10 @@ def names_other_currency(text: str) -> bool:
 
 
 def parse_amount_es(text: str) -> Decimal | None:
-    """An amount of money in Spanish ("trescientos cincuenta", "$350", "1.240,50"), or None."""
+    """An amount of money in Spanish ("trescientos cincuenta", "$350", "1.240,50"), or None.
+
+    See :func:`holds_numbers` for when None is final.
+    """
     t = clean(text)
     if not t or _OTHER_CURRENCY.search(t):
         return None
@@ -66,6 +69,15 @@ def parse_amount_es(text: str) -> Decimal | None:
         return whole
     found = _amounts_in_sentence(t)
     return cents(found[0]) if len(found) == 1 else None
+
+
+def holds_numbers(text: str) -> bool:
+    """Whether the Spanish reading saw numbers in ``text`` (amounts, dates or counts).
+
+    When it did, its answer stands: "el 15" and "6 meses" are no amounts, and reading them
+    again as English would make them 15 and 6.
+    """
+    return bool(_numbers(clean(text)))
 
 
 def parse_count_es(text: str) -> int | None:
@@ -170,7 +182,7 @@ def _classified(
 def _word_runs(t: str) -> list[tuple[int, int, int]]:
     """(start, end, value) of each run of number words that spells a number.
 
-    A lone "un"/"una"/"uno" is an article ("una semana", "un pago"), not a number.
+    A lone "un"/"una" is an article ("una semana", "un pago"), not a number.
     """
     runs: list[tuple[int, int, int]] = []
     words = list(re.finditer(r"[a-z]+", t))
@@ -182,7 +194,7 @@ def _word_runs(t: str) -> list[tuple[int, int, int]]:
         run = [w.group() for w in words[i:j]]
         while run and run[-1] == "y":
             run.pop()
-        if run and run[0] != "y" and not (len(run) == 1 and BELOW_THIRTY.get(run[0]) == 1):
+        if run and run[0] != "y" and run not in (["un"], ["una"]):
             value = words_value(run)
             if value is not None:
                 runs.append((words[i].start(), words[i + len(run) - 1].end(), value))
