@@ -181,7 +181,7 @@ _RULES: tuple[tuple[re.Pattern[str], _Build], ...] = tuple(
             _month_day,
         ),
         (
-            r"\b(?:el|los|para el|hasta el) (?:dia )?(?:" + _DAY + r")",
+            r"\b(?:el|para el|hasta el) (?:dia )?(?:" + _DAY + r")",
             lambda m, t: next_day_of_month(_day_number(m), t),
         ),
         (

@@ -62,6 +62,8 @@ def words_value(words: list[str]) -> int | None:
     """The number ``words`` spell ("mil", "doscientos", "cincuenta" → 1250), or None."""
     if not words or any(w not in NUMBER_WORDS for w in words):
         return None
+    if sum(w == "mil" for w in words) > 1 or sum(w in _MILLION for w in words) > 1:
+        return None  # "mil mil": never well formed
     millions, rest = _split(words, _MILLION)
     thousands, units = _split(rest, {"mil"})
     total = 0
@@ -86,13 +88,11 @@ def words_value(words: list[str]) -> int | None:
 
 
 def _split(words: list[str], scale: set[str]) -> tuple[list[str] | None, list[str]]:
-    """(the words before the one scale word, the words after); (None, words) without one."""
-    found = [i for i, w in enumerate(words) if w in scale]
-    if not found:
+    """(the words before the scale word, the words after); (None, words) without one."""
+    at = next((i for i, w in enumerate(words) if w in scale), None)
+    if at is None:
         return None, words
-    if len(found) > 1:
-        return ["y", "y"], []  # "mil mil": never well formed
-    return words[: found[0]], words[found[0] + 1 :]
+    return words[:at], words[at + 1 :]
 
 
 def _below_thousand(words: list[str]) -> int | None:

@@ -43,8 +43,9 @@ _UNIT_AFTER = re.compile(
     r"^\s*(?:de\s+)?(?:dias?|semanas?|mes(?:es)?|anos?|cuotas?|pagos?|plazos?|"
     r"mensualidades|mensualidad|partes?|quincenas?|veces|horas?)\b"
 )
-#: a word before a number that makes it a day of the month ("el 15", "del 15")
-_DAY_BEFORE = re.compile(r"\b(?:el|dia|del|los|al|hasta el|para el)\s*$")
+#: words before a number that make it a day of the month ("el 15", "del 15") or a time
+#: ("a las 10"); "los 300" is an amount ("le mando los 300")
+_DAY_BEFORE = re.compile(r"\b(?:el|dia|del|al|hasta el|para el|a las?|las)\s*$")
 _MONTH_AFTER = re.compile(r"^\s*(?:de\s+)?(?:[a-z]{3,10})\b")
 _IN_SENTENCE = re.compile(
     r"(?<![\w/.,$-])(?P<dollar>\$\s*)?(?P<num>" + _NUMERAL + r")(?:\s*(?P<scale>k|mil)\b)?"

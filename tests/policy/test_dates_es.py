@@ -174,6 +174,8 @@ LEAP_DAY = date(2028, 2, 29)  # a Tuesday
         ("LE PAGO EL LUNES", WEDNESDAY, date(2026, 11, 30)),
         ("¿puedo pagar mañana?", WEDNESDAY, date(2026, 11, 26)),
         ("el viernes le mando los 300", WEDNESDAY, FRIDAY),
+        ("pago los dos el viernes", WEDNESDAY, FRIDAY),  # "los dos": both, not the 2nd
+        ("mañana a las 10", WEDNESDAY, date(2026, 11, 26)),
         # English and mixed texts, read after Spanish
         ("next friday", WEDNESDAY, date(2026, 12, 4)),
         ("el next friday", WEDNESDAY, date(2026, 12, 4)),
