@@ -125,7 +125,6 @@ def _whole_amount(t: str) -> Decimal | None:
         part = _plain(m["cents"])
         if whole is not None and part is not None and part == int(part) < 100:
             return cents(whole + part / 100)
-        return None
     return _plain(t)
 
 

@@ -90,6 +90,7 @@ from bot.policy.spoken import READING_ORDER, parse_amount, parse_count
         ("te pago 300 bucks", "300.00"),
         ("le mando los 300 el viernes", "300.00"),
         ("pago 300 mañana a las 10", "300.00"),
+        ("pago 300 con tarjeta el viernes", "300.00"),
         ("i can do 300 on friday", "300.00"),  # English, read after Spanish
         # not amounts
         ("", None),
