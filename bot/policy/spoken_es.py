@@ -26,7 +26,7 @@ from bot.policy.spoken_en import MAX_SPOKEN_AMOUNT
 
 _CURRENCY = r"(?:dolares|dolar|dolaritos|dlls?|dls|usd|us\$|bucks?|verdes)"
 _OTHER_CURRENCY = re.compile(
-    r"\b(?:pesos?|euros?|quetzal(?:es)?|lempiras?|colon(?:es)?|soles|bolivares|cordobas?)\b"
+    r"\b(?:pesos?|euros?|quetzal(?:es)?|lempiras?|colones|bolivares|cordobas?)\b"
 )
 _FILLER = re.compile(
     r"^(?:(?:unos|como|mas o menos|aproximadamente|aprox|solo|solamente|nada mas|"
