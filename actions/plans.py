@@ -21,7 +21,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import replies, runtime
+from actions import replies, runtime, spoken
 from actions.forms import OFFER as FORM_OFFER
 from actions.forms import (
     YES_NO,
@@ -47,7 +47,6 @@ from actions.slots import (
 from bot.errors import ArbotError
 from bot.policy.money import format_money
 from bot.policy.plans import PlanNotAvailable, PlanOffer, ScheduledPayment
-from bot.policy.spoken import parse_amount, parse_count
 
 log = logging.getLogger(__name__)
 
@@ -59,25 +58,31 @@ DECLINED = "declined"
 LOWEST = "lowest"
 #: a bare number up to this is a number of months; above it, an amount per month
 _MAX_MONTHS_SAID = 24
-_PER_MONTH = re.compile(r"\$|\b(a|per|each|every) month\b|\bmonthly\b|\bdollars?\b|\bbucks?\b")
+_PER_MONTH = re.compile(
+    r"\$|\b(a|per|each|every) month\b|\bmonthly\b|\bdollars?\b|\bbucks?\b|"
+    r"\b(?:al|por|cada) mes\b|\bmensual(?:es|mente)?\b|\bd[oó]lar(?:es)?\b"
+)
 
 
-def plan_request(installments: str | None, amount: str | None, text: str = "") -> str | None:
+def plan_request(
+    installments: str | None, amount: str | None, text: str = "", lang: str = "en"
+) -> str | None:
     """``months:N`` or ``amount:X`` from the installments/amount entities or a bare reply.
 
     Months win when both are given ("$100 a month for 6 months"), as the plan rules do.
+    ``lang`` is the conversation's language (:func:`actions.spoken.language`).
     """
-    if installments and (months := parse_count(installments)) is not None:
+    if installments and (months := spoken.count(installments, lang)) is not None:
         return f"months:{months}"
-    if amount and (money := parse_amount(amount)) is not None:
+    if amount and (money := spoken.amount(amount, lang)) is not None:
         return f"amount:{format_money(money)}"
     if not text:
         return None
     if not _PER_MONTH.search(text.lower()):
-        count = parse_count(text)
+        count = spoken.count(text, lang)
         if count is not None and count <= _MAX_MONTHS_SAID:
             return f"months:{count}"
-    money = parse_amount(text)
+    money = spoken.amount(text, lang)
     return f"amount:{format_money(money)}" if money is not None else None
 
 
@@ -124,12 +129,12 @@ def offer_from_json(text: str | None) -> PlanOffer | None:
         return None
 
 
-def _normalized_request(text: str) -> str | None:
+def _normalized_request(text: str, lang: str) -> str | None:
     """``text`` when it already is a request (``months:N``, ``amount:X``, ``lowest``), else
     the request read from it as a reply."""
     if text == LOWEST or re.fullmatch(r"(months|amount):\S+", text):
         return text
-    return plan_request(None, None, text)
+    return plan_request(None, None, text, lang)
 
 
 class ActionStartPlan(Action):  # type: ignore[misc]
@@ -156,7 +161,9 @@ class ActionStartPlan(Action):  # type: ignore[misc]
         except PlanNotAvailable:
             dispatcher.utter_message(text=replies.plan_not_available(rt.policy))
             return reset(*FORM_SLOTS)
-        request = plan_request(entity(tracker, "installments"), entity(tracker, "amount"))
+        request = plan_request(
+            entity(tracker, "installments"), entity(tracker, "amount"), "", spoken.language(tracker)
+        )
         if request is None and previous_action(tracker) == "action_hardship":
             request = LOWEST  # "yes" to the hardship offer: that plan, read back to confirm
         return [
@@ -176,7 +183,10 @@ class ValidatePlanForm(GuardedFormValidation):
         if slot != REQUEST:
             return False
         said = plan_request(
-            entity(tracker, "installments"), entity(tracker, "amount"), latest_text(tracker)
+            entity(tracker, "installments"),
+            entity(tracker, "amount"),
+            latest_text(tracker),
+            spoken.language(tracker),
         )
         return said is not None
 
@@ -196,7 +206,12 @@ class ValidatePlanForm(GuardedFormValidation):
         if asked and latest_intent(tracker) == "deny":  # "no" instead of a proposal: cancel
             return {REQUEST: DECLINED, CONFIRMED: False}
         text = latest_text(tracker) if asked else ""
-        request = plan_request(entity(tracker, "installments"), entity(tracker, "amount"), text)
+        request = plan_request(
+            entity(tracker, "installments"),
+            entity(tracker, "amount"),
+            text,
+            spoken.language(tracker),
+        )
         return {REQUEST: request} if request else {}
 
     async def validate_plan_request(
@@ -205,7 +220,7 @@ class ValidatePlanForm(GuardedFormValidation):
         text = str(value or "")
         if text == DECLINED:
             return {REQUEST: DECLINED, OFFER: None}
-        request = _normalized_request(text)
+        request = _normalized_request(text, spoken.language(tracker))
         account = verified_account(tracker)
         if request is None or account is None:
             if text.strip():  # said something that is not a plan; a blank start just asks

@@ -19,7 +19,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import replies, runtime
+from actions import replies, runtime, spoken
 from actions.forms import (
     YES_NO,
     Choice,
@@ -38,8 +38,7 @@ from actions.slots import Event, entity, latest_text, requested_slot, reset, tex
 from bot.errors import ArbotError
 from bot.policy.money import format_money
 from bot.policy.promises import PromiseCheck, PromiseProblem, minimum_promise
-from bot.policy.relative_amounts import Owed, Share, relative_amount, resolve
-from bot.policy.spoken import parse_amount, parse_date
+from bot.policy.relative_amounts import Owed, Share, resolve
 
 log = logging.getLogger(__name__)
 
@@ -54,16 +53,20 @@ _DATE_PROBLEMS = {PromiseProblem.DATE_IN_PAST, PromiseProblem.DATE_TOO_FAR}
 #: ``ptp_amount`` said relative to the account ("half", "all of it"): ``share:<Share>``
 _SHARE = "share:"
 #: an amount per month makes a "promise" a plan proposal ("i'll pay 50 a month")
-_MONTHLY = re.compile(r"\b(?:a|per|each|every) month\b|\bmonthly\b|/\s?mo(?:nth)?\b")
+_MONTHLY = re.compile(
+    r"\b(?:a|per|each|every) month\b|\bmonthly\b|/\s?mo(?:nth)?\b|"
+    r"\b(?:al|por|cada) mes\b|\bmensual(?:es|mente)?\b"
+)
 PLAN_INSTEAD = Choice("Set up a payment plan", "/request_payment_plan")
 
 
 def spoken_amount(tracker: Tracker) -> str | None:
     """The amount the latest message gives: an entity, or a share of what is owed."""
     value = entity(tracker, "amount")
-    if value is not None and parse_amount(value) is not None:
+    lang = spoken.language(tracker)
+    if value is not None and spoken.amount(value, lang) is not None:
         return value
-    share = relative_amount(value or "") or relative_amount(latest_text(tracker))
+    share = spoken.share(value or "", lang) or spoken.share(latest_text(tracker), lang)
     return _SHARE + share.value if share is not None else value
 
 
@@ -98,7 +101,7 @@ class ActionStartPromise(Action):  # type: ignore[misc]
             return [FollowupAction("action_start_plan")]  # "50 a month" is a plan proposal
         return [
             *leave_for_request(tracker, dispatcher, keep="promise_form"),
-            SlotSet(AMOUNT, spoken_amount(tracker) or _amount_in(latest_text(tracker))),
+            SlotSet(AMOUNT, spoken_amount(tracker) or _amount_in(tracker)),
             SlotSet(DUE, entity(tracker, "date")),
             SlotSet(CONFIRMED, None),
             *reset_guard(),
@@ -110,12 +113,12 @@ class ValidatePromiseForm(GuardedFormValidation):
     form = "promise_form"
 
     def answers_question(self, tracker: Tracker, slot: str | None) -> bool:
-        text = latest_text(tracker)
+        text, lang = latest_text(tracker), spoken.language(tracker)
         if slot == AMOUNT:
-            return spoken_amount(tracker) is not None or parse_amount(text) is not None
+            return spoken_amount(tracker) is not None or spoken.amount(text, lang) is not None
         if slot == DUE:
             today = runtime.current().now().date()
-            return entity(tracker, "date") is not None or parse_date(text, today) is not None
+            return entity(tracker, "date") is not None or spoken.day(text, today, lang) is not None
         return False
 
     async def likely_choices(self, tracker: Tracker, slot: str) -> list[Choice]:
@@ -153,7 +156,7 @@ class ValidatePromiseForm(GuardedFormValidation):
         value = spoken_amount(tracker)
         if value is None and requested_slot(tracker) == AMOUNT:
             text = latest_text(tracker)
-            value = text if parse_amount(text) is not None else None
+            value = text if spoken.amount(text, spoken.language(tracker)) is not None else None
         return {AMOUNT: value} if value else {}
 
     async def extract_ptp_date(
@@ -162,7 +165,8 @@ class ValidatePromiseForm(GuardedFormValidation):
         value = entity(tracker, "date")
         if value is None and requested_slot(tracker) == DUE:
             text = latest_text(tracker)
-            value = text if parse_date(text, runtime.current().now().date()) else None
+            today = runtime.current().now().date()
+            value = text if spoken.day(text, today, spoken.language(tracker)) else None
         return {DUE: value} if value else {}
 
     async def validate_ptp_amount(
@@ -173,7 +177,7 @@ class ValidatePromiseForm(GuardedFormValidation):
         if text.startswith(_SHARE) and account is not None:
             share = Share(text.removeprefix(_SHARE))
             return {AMOUNT: format_money(resolve(share, _owed(await _balance(account))))}
-        amount = parse_amount(text) if value is not None else None
+        amount = spoken.amount(text, spoken.language(tracker)) if value is not None else None
         if amount is None:
             if text.strip():  # an answer, but not an amount (nothing said: just ask)
                 dispatcher.utter_message(text="Sorry, I didn't catch an amount.")
@@ -188,7 +192,7 @@ class ValidatePromiseForm(GuardedFormValidation):
             return {DUE: date.fromisoformat(text).isoformat()}
         except ValueError:
             pass
-        due = parse_date(text, await _customer_today(tracker))
+        due = spoken.day(text, await _customer_today(tracker), spoken.language(tracker))
         if due is None:
             if text.strip():
                 dispatcher.utter_message(text="Sorry, I didn't catch a date.")
@@ -234,10 +238,10 @@ class ValidatePromiseForm(GuardedFormValidation):
         return events + reset(*clear) + ([offer(tracker, **values)] if values else [])
 
 
-def _amount_in(text: str) -> str | None:
+def _amount_in(tracker: Tracker) -> str | None:
     """The one amount a request gives in digits when NLU tagged none ("can i pay 500 on
-    the 15th?")."""
-    amount = parse_amount(text)
+    the 15th?", "puedo pagar 500 el 15")."""
+    amount = spoken.amount(latest_text(tracker), spoken.language(tracker))
     return format_money(amount) if amount is not None else None
 
 
