@@ -6,6 +6,7 @@
 ``GET /api/reports/ptp?from=&to=``  ``arbot report ptp --json``
 ``GET /api/reports/credit?as_of=&from=&to=`` ``arbot report credit --json`` (SPEC §12)
 ``GET /api/dashboard?from=&to=``    every figure and table of the console's dashboard
+``GET /api/reports/rolls|contact|forecast`` the insight reports (SPEC §13, :mod:`bot.web.api_insight`)
 ==================================  ==================================================
 
 The same report functions build the same documents, so the API and the CLI agree. Only
@@ -32,6 +33,7 @@ from bot.services.api_tokens import Caller
 from bot.services.credit.report import credit_report
 from bot.services.dashboard import dashboard
 from bot.services.users import ROLES
+from bot.web import api_insight
 
 #: the least role that may read the reports and the dashboard
 REPORTS_ROLE = "manager"
@@ -110,4 +112,5 @@ def routes(
         Route("/api/reports/ptp", managers(ptp), methods=["GET"]),
         Route("/api/reports/credit", managers(credit), methods=["GET"]),
         Route("/api/dashboard", managers(overview), methods=["GET"]),
+        *api_insight.routes(managers, in_session, today),
     ]
