@@ -41,7 +41,9 @@ def rolls(month: str | None, as_json: bool, as_csv: bool) -> None:
         emit_csv(result.to_rows())
     else:
         doc = result.to_json()
-        click.echo(f"Rolls {doc['month']} (share of each bucket's open AR a month later in a later one)")
+        click.echo(
+            f"Rolls {doc['month']} (share of each bucket's open AR a month later in a later one)"
+        )
         for bucket in ROLL_BUCKETS:
             click.echo(f"  {bucket:<8} {_shown(doc['roll_rates'][bucket])}")
         click.echo(f"  cure rate {_shown(doc['cure_rate'])}")
@@ -91,4 +93,6 @@ def forecast(as_of: str | None, as_json: bool, as_csv: bool) -> None:
         click.echo(f"Cash forecast from {day.isoformat()}")
         click.echo(f"  {'week':<12} {'committed':>14} {'expected':>14}")
         for week in result.weeks:
-            click.echo(f"  {week.start.isoformat():<12} {week.committed:>14,.2f} {week.expected:>14,.2f}")
+            click.echo(
+                f"  {week.start.isoformat():<12} {week.committed:>14,.2f} {week.expected:>14,.2f}"
+            )

@@ -120,13 +120,15 @@ def collection_rates(
             if amount > 0:
                 opened[age_class(due, start)] += amount
     for due, received, amount in receipts:
-        start = next((s for s in reversed(starts) if s <= received), None)
-        if start is not None and received < start + timedelta(days=7):
-            paid[age_class(due, start)] += amount
+        week = next((s for s in reversed(starts) if s <= received), None)
+        if week is not None and received < week + timedelta(days=7):
+            paid[age_class(due, week)] += amount
     return {c: min(paid[c] / opened[c], Decimal(1)) for c in opened if opened[c] > 0}
 
 
-def project(as_of: date, open_by_due: Mapping[date, Decimal], rates: Mapping[int, Decimal]) -> list[Decimal]:
+def project(
+    as_of: date, open_by_due: Mapping[date, Decimal], rates: Mapping[int, Decimal]
+) -> list[Decimal]:
     """What the open AR (by due date, as of D − 1) is expected to bring in each week."""
     weeks = [Decimal(0)] * WEEKS
     for due, amount in open_by_due.items():
@@ -140,7 +142,9 @@ def project(as_of: date, open_by_due: Mapping[date, Decimal], rates: Mapping[int
     return weeks
 
 
-def forecast(as_of: date, committed: Sequence[Decimal], statistical: Sequence[Decimal]) -> list[Week]:
+def forecast(
+    as_of: date, committed: Sequence[Decimal], statistical: Sequence[Decimal]
+) -> list[Week]:
     """The 13 weeks: committed and expected (committed + the statistical part), in cents."""
     return [
         Week(start, c, cents(c + s))

@@ -38,12 +38,14 @@ _INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("ask_balance", r"\b(?:owe|balance|how much|amount due|what do i)\b"),
         ("already_paid", r"\b(?:already paid|i paid|paid (?:it|on|by|last))\b"),
         ("request_payment_plan", r"\b(?:plan|installments?|per month|a month|monthly)\b"),
-        ("promise_to_pay", r"\b(?:i(?:'ll| will| can) pay|pay (?:on|by|next|the|it|\$?\d)|promise)\b"),
+        ("promise_to_pay", r"\b(?:i(?:'ll| will| can) pay|pay (?:on|by|next|the|it|\$?\d)|"
+                           r"promise)\b"),
         ("dispute", r"\b(?:dispute|not mine|never (?:got|received|ordered|delivered)|"
                     r"charged twice|wrong (?:amount|invoice)|damaged|cracked|broken on arrival)\b"),
         ("payment_link", r"\b(?:link|pay online|card)\b"),
         ("hardship", r"\b(?:lost (?:my )?job|laid off|unemployed|hours (?:got )?cut|hospital|"
-                     r"medical|chemo|cancer|sick|passed away|died|funeral|can'?t afford|hardship)\b"),
+                     r"medical|chemo|cancer|sick|passed away|died|funeral|can'?t afford|"
+                     r"hardship)\b"),
         ("legal", r"\b(?:lawyer|attorney|sue|suing|court|legal action|bankrupt\w*)\b"),
         ("cease", r"\b(?:cease|stop (?:contacting|texting|messaging|calling)|"
                   r"(?:don'?t|do not) (?:contact|text|message|call)|leave me alone)\b"),
@@ -133,7 +135,12 @@ def compose(facts: SummaryFacts) -> dict[str, Any]:
         "cease": "cease" in intents or "stop" in intents or facts.reason == "cease",
         "legal_threat": "legal" in intents,
         "earlier_escalations": [
-            {"id": e.id, "reason": e.reason, "status": e.status, "created_at": e.created_at.isoformat()}
+            {
+                "id": e.id,
+                "reason": e.reason,
+                "status": e.status,
+                "created_at": e.created_at.isoformat(),
+            }
             for e in sorted(earlier, key=lambda e: e.id)
         ],
     }
@@ -150,7 +157,9 @@ def one_line(doc: dict[str, Any]) -> str:
     if doc["past_due"] is not None:
         parts.append(f"past due {doc['past_due']} of {doc['balance']}")
     if doc["pending_promise"]:
-        parts.append(f"promise {doc['pending_promise']['amount']} on {doc['pending_promise']['due_date']}")
+        parts.append(
+            f"promise {doc['pending_promise']['amount']} on {doc['pending_promise']['due_date']}"
+        )
     if doc["plan"]:
         parts.append(f"plan {doc['plan']['status']}")
     if doc["open_disputes"]:
@@ -159,6 +168,6 @@ def one_line(doc: dict[str, Any]) -> str:
     if doc["earlier_escalations"]:
         parts.append(f"{len(doc['earlier_escalations'])} earlier case(s)")
     if doc["last_messages"]:
-        parts.append(f"last: \"{doc['last_messages'][-1]['text']}\"")
+        parts.append(f'last: "{doc["last_messages"][-1]["text"]}"')
     line = "; ".join(parts)
     return line if len(line) <= LINE_CHARS else line[: LINE_CHARS - 1] + "…"

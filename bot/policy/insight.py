@@ -142,7 +142,11 @@ def reminder_outcomes(
         tally = tallies.setdefault(reminder.kind, [0, 0, 0, 0])
         start, day = reminder.sent_at, reminder.sent_at.date()
         tally[0] += 1
-        tally[1] += any(start <= at < start + window for at in conversations.get(reminder.account_id, ()))
-        tally[2] += any(start <= at < start + window for at in promises.get(reminder.account_id, ()))
+        tally[1] += any(
+            start <= at < start + window for at in conversations.get(reminder.account_id, ())
+        )
+        tally[2] += any(
+            start <= at < start + window for at in promises.get(reminder.account_id, ())
+        )
         tally[3] += any(day <= d <= day + window for d in payments.get(reminder.account_id, ()))
     return [ReminderOutcomes(kind, *tallies[kind]) for kind in sorted(tallies)]

@@ -58,7 +58,8 @@ def commitments(session: Session, as_of: date) -> Commitments:
         )
     )
     promise_counts = select(
-        func.count().filter(Promise.status == "kept"), func.count().filter(Promise.status == "broken")
+        func.count().filter(Promise.status == "kept"),
+        func.count().filter(Promise.status == "broken"),
     ).where(history)
     installment_counts = select(
         func.count().filter(Installment.status == "paid"),
@@ -124,9 +125,11 @@ def receipts(session: Session, as_of: date) -> list[tuple[date, date, Decimal]]:
 def received_by_week(session: Session, starts: list[date]) -> list[Decimal]:
     """Payments received in each week starting on ``starts`` (for the backtest's actuals)."""
     totals: dict[int, Decimal] = defaultdict(Decimal)
-    query = select(Payment.received_date, func.sum(Payment.amount)).where(
-        Payment.received_date.between(starts[0], starts[-1] + timedelta(days=6))
-    ).group_by(Payment.received_date)
+    query = (
+        select(Payment.received_date, func.sum(Payment.amount))
+        .where(Payment.received_date.between(starts[0], starts[-1] + timedelta(days=6)))
+        .group_by(Payment.received_date)
+    )
     for day, amount in session.execute(query):
         totals[(day - starts[0]).days // 7] += as_decimal(amount)
     return [totals[i] for i in range(len(starts))]

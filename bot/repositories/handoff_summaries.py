@@ -95,7 +95,9 @@ def _earlier(rows: object) -> tuple[EarlierCase, ...]:
 def _sender_earlier(session: Session, escalation: Escalation) -> tuple[EarlierCase, ...]:
     if escalation.channel is None or escalation.address is None:
         return ()
-    query = select(Escalation.id, Escalation.reason, Escalation.status, Escalation.created_at).where(
+    query = select(
+        Escalation.id, Escalation.reason, Escalation.status, Escalation.created_at
+    ).where(
         Escalation.id != escalation.id,
         Escalation.account_id.is_(None),
         Escalation.channel == escalation.channel,

@@ -13,9 +13,22 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta, timezone
-from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import Date, Subquery, and_, case, cast, exists, func, null, or_, select, true, union_all
+from sqlalchemy import (
+    Date,
+    Subquery,
+    and_,
+    case,
+    cast,
+    exists,
+    func,
+    null,
+    or_,
+    select,
+    true,
+    union_all,
+)
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -72,7 +85,9 @@ def counts_on(flows: Subquery, day: date) -> ColumnElement[bool]:
     return and_(flows.c.since <= day, or_(flows.c.until.is_(None), flows.c.until > day))
 
 
-def _due_in(flows: Subquery, day: date, low: int | None, high: int | None) -> list[ColumnElement[bool]]:
+def _due_in(
+    flows: Subquery, day: date, low: int | None, high: int | None
+) -> list[ColumnElement[bool]]:
     conditions = []
     if low is not None:
         conditions.append(flows.c.due_date <= day - timedelta(days=low))
@@ -81,14 +96,16 @@ def _due_in(flows: Subquery, day: date, low: int | None, high: int | None) -> li
     return conditions
 
 
-def _roll_sums(flows: Subquery, before: date, end: date) -> list[ColumnElement[Decimal]]:
-    columns = []
+def _roll_sums(flows: Subquery, before: date, end: date) -> list[Any]:
+    columns: list[Any] = []
     for name, low, high in BUCKET_BOUNDS:
         if name not in ROLL_BUCKETS or high is None:
             continue
         was_in = _due_in(flows, before, low, high)
         later = flows.c.due_date < end - timedelta(days=high)
-        columns.append(func.sum(flows.c.amount).filter(counts_on(flows, before), *was_in).label(f"o_{name}"))
+        columns.append(
+            func.sum(flows.c.amount).filter(counts_on(flows, before), *was_in).label(f"o_{name}")
+        )
         columns.append(
             func.sum(flows.c.amount)
             .filter(counts_on(flows, end), flows.c.issue_date <= before, later, *was_in)
@@ -105,7 +122,9 @@ def roll_inputs(session: Session, first: date, end: date) -> RollInputs:
     late = flows.c.due_date < end
     by_account = (
         select(
-            func.sum(flows.c.amount).filter(counts_on(flows, before), flows.c.due_date < before).label("pd0"),
+            func.sum(flows.c.amount)
+            .filter(counts_on(flows, before), flows.c.due_date < before)
+            .label("pd0"),
             func.sum(flows.c.amount).filter(counts_on(flows, end)).label("pd1"),
         )
         .where(late)
@@ -114,7 +133,9 @@ def roll_inputs(session: Session, first: date, end: date) -> RollInputs:
     )
     cure = select(
         func.count().filter(by_account.c.pd0 > 0).label("past_due"),
-        func.count().filter(by_account.c.pd0 > 0, func.coalesce(by_account.c.pd1, 0) <= 0).label("cured"),
+        func.count()
+        .filter(by_account.c.pd0 > 0, func.coalesce(by_account.c.pd1, 0) <= 0)
+        .label("cured"),
     ).subquery("cure")
     row = session.execute(select(sums, cure).select_from(sums.join(cure, true()))).one()
     return RollInputs(
@@ -142,7 +163,8 @@ def _verified() -> ColumnElement[bool]:
             VerificationAttempt.sender == Conversation.sender,
             VerificationAttempt.succeeded.is_(True),
             VerificationAttempt.at >= Conversation.started_at,
-            VerificationAttempt.at <= func.coalesce(Conversation.ended_at, Conversation.last_message_at),
+            VerificationAttempt.at
+            <= func.coalesce(Conversation.ended_at, Conversation.last_message_at),
         )
         .correlate(Conversation)
     )
@@ -169,7 +191,10 @@ def contact_counts(session: Session, start: date, end: date) -> dict[str, Contac
         .where(Conversation.started_at >= since, Conversation.started_at < until)
         .group_by(Conversation.channel)
     )
-    return {channel: ContactCounts(int(a), int(v), int(c)) for channel, a, v, c in session.execute(query)}
+    return {
+        channel: ContactCounts(int(a), int(v), int(c))
+        for channel, a, v, c in session.execute(query)
+    }
 
 
 def reminders_sent(session: Session, start: date, end: date) -> Sequence[SentReminder]:
@@ -192,13 +217,14 @@ def follow_ups(
     talks: dict[int, list[datetime]] = defaultdict(list)
     deals: dict[int, list[datetime]] = defaultdict(list)
     paid: dict[int, list[date]] = defaultdict(list)
-    window = (since, until)
-    for model, target in ((Conversation, talks), (Promise, deals), (PaymentPlan, deals)):
-        at = model.started_at if model is Conversation else model.created_at  # type: ignore[attr-defined]
-        query = select(model.account_id, at).where(  # type: ignore[attr-defined]
-            model.account_id.is_not(None), at >= window[0], at < window[1]  # type: ignore[attr-defined]
-        )
-        for account_id, when in session.execute(query):
+    sources: tuple[tuple[Any, Any, dict[int, list[datetime]]], ...] = (
+        (Conversation.account_id, Conversation.started_at, talks),
+        (Promise.account_id, Promise.created_at, deals),
+        (PaymentPlan.account_id, PaymentPlan.created_at, deals),
+    )
+    for account, at, target in sources:
+        found = select(account, at).where(account.is_not(None), at >= since, at < until)
+        for account_id, when in session.execute(found):
             target[account_id].append(when)
     query = select(Payment.account_id, Payment.received_date).where(
         Payment.received_date.between(start, end + timedelta(days=8))

@@ -11,7 +11,6 @@ the internal notes.
 from __future__ import annotations
 
 import json
-
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal

@@ -6,12 +6,12 @@
 ``GET /api/reports/ptp?from=&to=``  ``arbot report ptp --json``
 ``GET /api/reports/credit?as_of=&from=&to=`` ``arbot report credit --json`` (SPEC §12)
 ``GET /api/dashboard?from=&to=``    every figure and table of the console's dashboard
-``GET /api/reports/rolls|contact|forecast`` the insight reports (SPEC §13, :mod:`bot.web.api_insight`)
 ==================================  ==================================================
 
-The same report functions build the same documents, so the API and the CLI agree. Only
-a manager's or an admin's token may read them (403 JSON for a collector's); a bad date
-is 400 naming the parameter (``{"error": "from: ...", "field": "from"}``).
+The insight reports of SPEC §13 (rolls, contact, forecast) are served beside these by
+:mod:`bot.web.api_insight`. The same report functions build the same documents, so the
+API and the CLI agree. Only a manager's or an admin's token may read them (403 JSON for a
+collector's); a bad date is 400 naming the parameter (``{"error": "from: ...", "field": "from"}``).
 """
 
 from __future__ import annotations

@@ -66,7 +66,10 @@ class ContactReport:
         doc = self.to_json()
         rows = [{"group": "overall", "name": "all", **_cells(_counts_json(self.overall))}]
         rows += [{"group": "channel", "name": n, **_cells(c)} for n, c in doc["by_channel"].items()]
-        rows += [{"group": "reminder", "name": n, **_cells(r)} for n, r in doc["by_reminder_kind"].items()]
+        rows += [
+            {"group": "reminder", "name": n, **_cells(r)}
+            for n, r in doc["by_reminder_kind"].items()
+        ]
         return rows
 
 
