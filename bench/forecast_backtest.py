@@ -69,9 +69,18 @@ def generate(engine: Engine, accounts: int, seed: int) -> dict[str, int]:
     kinds = [_kind(rng) for _ in range(accounts)]
     rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for a in range(1, accounts + 1):
-        rows["accounts"].append({"id": a, "account_number": f"B{a:05d}", "name": f"Backtest {a}",
-                                 "postal_code": "10001", "language": "en", "consumer": False,
-                                 "created_at": STAMP, "updated_at": STAMP})  # fmt: skip
+        rows["accounts"].append(
+            {
+                "id": a,
+                "account_number": f"B{a:05d}",
+                "name": f"Backtest {a}",
+                "postal_code": "10001",
+                "language": "en",
+                "consumer": False,
+                "created_at": STAMP,
+                "updated_at": STAMP,
+            }
+        )
     payments: dict[tuple[int, date], list[Any]] = {}
     number = 0
     for offset in range(365 * YEARS):
@@ -85,11 +94,20 @@ def generate(engine: Engine, accounts: int, seed: int) -> dict[str, int]:
             _, (low, high), never = PAYERS[kinds[account - 1]]
             paid_on = due + timedelta(days=rng.randint(low, high))
             paid = rng.random() >= never and paid_on < TODAY
-            rows["invoices"].append({"id": number, "invoice_number": f"BI{number:07d}",
-                                     "account_id": account, "issue_date": issued, "due_date": due,
-                                     "amount": amount, "currency": "USD",
-                                     "open_amount": Decimal(0) if paid else amount,
-                                     "created_at": STAMP, "updated_at": STAMP})  # fmt: skip
+            rows["invoices"].append(
+                {
+                    "id": number,
+                    "invoice_number": f"BI{number:07d}",
+                    "account_id": account,
+                    "issue_date": issued,
+                    "due_date": due,
+                    "amount": amount,
+                    "currency": "USD",
+                    "open_amount": Decimal(0) if paid else amount,
+                    "created_at": STAMP,
+                    "updated_at": STAMP,
+                }
+            )
             if paid:
                 payment = payments.setdefault((account, paid_on), [len(payments) + 1, Decimal(0)])
                 payment[1] += amount
@@ -97,12 +115,24 @@ def generate(engine: Engine, accounts: int, seed: int) -> dict[str, int]:
                     {"payment_id": payment[0], "invoice_id": number, "amount": amount}
                 )
     for (account, day), (payment_id, amount) in payments.items():
-        rows["payments"].append({"id": payment_id, "payment_id": f"BP{payment_id:07d}",
-                                 "account_id": account, "received_date": day, "amount": amount,
-                                 "method": "ach", "unapplied_amount": Decimal(0),
-                                 "created_at": STAMP})  # fmt: skip
-    models = {"accounts": Account, "invoices": Invoice, "payments": Payment,
-              "payment_applications": PaymentApplication}  # fmt: skip
+        rows["payments"].append(
+            {
+                "id": payment_id,
+                "payment_id": f"BP{payment_id:07d}",
+                "account_id": account,
+                "received_date": day,
+                "amount": amount,
+                "method": "ach",
+                "unapplied_amount": Decimal(0),
+                "created_at": STAMP,
+            }
+        )
+    models = {
+        "accounts": Account,
+        "invoices": Invoice,
+        "payments": Payment,
+        "payment_applications": PaymentApplication,
+    }
     with engine.begin() as connection:
         for table, model in models.items():
             for start in range(0, len(rows[table]), 20_000):
@@ -145,8 +175,11 @@ def main() -> None:
         engine = make_engine(f"sqlite:///{Path(folder) / 'backtest.db'}")
         upgrade(engine)
         counts = generate(engine, args.accounts, args.seed)
-        print("portfolio: " + ", ".join(f"{t} {n:,}" for t, n in counts.items())
-              + f"; {YEARS} years to {TODAY - timedelta(days=1)}")  # fmt: skip
+        print(
+            "portfolio: "
+            + ", ".join(f"{t} {n:,}" for t, n in counts.items())
+            + f"; {YEARS} years to {TODAY - timedelta(days=1)}"
+        )
         last = TODAY - timedelta(days=7 * HORIZON)
         days = [last - timedelta(days=7 * args.every * k) for k in range(0, 104 // args.every)]
         days.reverse()
@@ -155,8 +188,10 @@ def main() -> None:
     print(f"forecast days: {len(days)}, {days[0]} .. {days[-1]} (every {args.every} weeks)")
     print(f"{'MAPE, weeks 1-4':<18} {'expected':>9} {'baseline':>9}")
     for w in range(HORIZON):
-        print(f"{'week ' + str(w + 1):<18} {mape(found['expected'][w]):>8.1f}% "
-              f"{mape(found['baseline'][w]):>8.1f}%")  # fmt: skip
+        print(
+            f"{'week ' + str(w + 1):<18} {mape(found['expected'][w]):>8.1f}% "
+            f"{mape(found['baseline'][w]):>8.1f}%"
+        )
     overall = {name: mape([p for week in found[name] for p in week]) for name in found}
     print(f"{'all':<18} {overall['expected']:>8.1f}% {overall['baseline']:>8.1f}%")
     verdict = "beats" if overall["expected"] < overall["baseline"] else "does NOT beat"

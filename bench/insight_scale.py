@@ -86,8 +86,12 @@ def forecast_bare(bare: Bare, as_of: date) -> tuple[object, ...]:
                 trailing[start][due] = amount
     received = {"first": starts[0], "last": as_of - timedelta(days=1)}
     receipts = list(bare.execute(RECEIPTS_SQL, received))
-    horizon = {"as_of": as_of, "horizon": as_of + timedelta(days=90),
-               "history": as_of - timedelta(days=180), "last": as_of - timedelta(days=1)}  # fmt: skip
+    horizon = {
+        "as_of": as_of,
+        "horizon": as_of + timedelta(days=90),
+        "history": as_of - timedelta(days=180),
+        "last": as_of - timedelta(days=1),
+    }
     found: dict[str, list[tuple[date, Decimal]]] = {"promise": [], "installment": []}
     counts: dict[str, int] = {}
     for kind, due, amount in bare.execute(COMMITMENTS_SQL, horizon):
@@ -96,10 +100,12 @@ def forecast_bare(bare: Bare, as_of: date) -> tuple[object, ...]:
         else:
             counts[kind] = int(amount)
     committed = model.committed_weeks(
-        as_of, found["promise"], found["installment"],
+        as_of,
+        found["promise"],
+        found["installment"],
         model.Outcomes(counts["kept"], counts["broken"]),
         model.Outcomes(counts["paid"], counts["missed"]),
-    )  # fmt: skip
+    )
     statistical = model.project(as_of, base, model.collection_rates(trailing, receipts))
     weeks = model.forecast(as_of, committed, statistical)
     return tuple((f"{w.committed:.2f}", f"{w.expected:.2f}") for w in weeks)
@@ -118,8 +124,10 @@ def measure(label: str, product: Callable[[], Any], bare: Callable[[], Any], rep
     ratio = mine / theirs
     verdict = "met" if ratio <= TARGET else "missed"
     print(f"-- {label}: figures agree: {str(figures)[:150]}")
-    print(f"   product {mine:.3f} s, hand SQL {theirs:.3f} s (medians of {repeat}); "
-          f"ratio {ratio:.2f}x, target ≤ {TARGET:.1f}x {verdict}")  # fmt: skip
+    print(
+        f"   product {mine:.3f} s, hand SQL {theirs:.3f} s (medians of {repeat}); "
+        f"ratio {ratio:.2f}x, target ≤ {TARGET:.1f}x {verdict}"
+    )
     return ratio
 
 
@@ -129,15 +137,23 @@ def run(engine: Engine, repeat: int) -> list[float]:
     last_month = (TODAY.replace(day=1) - timedelta(days=1)).replace(day=1)
     with psycopg.connect(url, autocommit=True) as bare:
         ratios = [
-            measure(f"rolls {month:%Y-%m}", lambda m=month: rolls_product(sessions, m),
-                    lambda m=month: rolls_bare(bare, m), repeat)
+            measure(
+                f"rolls {month:%Y-%m}",
+                lambda m=month: rolls_product(sessions, m),
+                lambda m=month: rolls_bare(bare, m),
+                repeat,
+            )
             for month in (last_month, date(2026, 6, 1))
-        ]  # fmt: skip
+        ]
         ratios += [
-            measure(f"forecast as of {day}", lambda d=day: forecast_product(sessions, d),
-                    lambda d=day: forecast_bare(bare, d), repeat)
+            measure(
+                f"forecast as of {day}",
+                lambda d=day: forecast_product(sessions, d),
+                lambda d=day: forecast_bare(bare, d),
+                repeat,
+            )
             for day in (TODAY, TODAY - timedelta(days=60))
-        ]  # fmt: skip
+        ]
     return ratios
 
 
@@ -154,7 +170,9 @@ def main() -> None:
         build(engine, args.invoices)
         ratios = run(engine, args.repeat)
     worst = max(ratios)
-    print(f"worst ratio {worst:.2f}x: target ≤ {TARGET:.1f}x {'met' if worst <= TARGET else 'missed'}")
+    print(
+        f"worst ratio {worst:.2f}x: target ≤ {TARGET:.1f}x {'met' if worst <= TARGET else 'missed'}"
+    )
 
 
 if __name__ == "__main__":

@@ -2,15 +2,18 @@
 
 November 2026 (end of M − 1 = 2026-10-31, end of M = 2026-11-30):
 
-| invoice | account | issued     | due        | amount  | on 10-31 (dpd, bucket) | on 11-30 (open, dpd, bucket) | what happens                 |
-|---------|---------|------------|------------|---------|------------------------|------------------------------|------------------------------|
-| A-1     | A       | 2026-10-01 | 2026-10-31 | 1000.00 | 0, current             | 600.00, 30, 1-30: rolled     | 400.00 paid on 11-15          |
-| A-2     | A       | 2026-10-20 | 2026-12-19 |  500.00 | −49, current           | 500.00, −19, current         |                              |
-| B-1     | B       | 2026-09-01 | 2026-10-01 |  300.00 | 30, 1-30               | 300.00, 60, 31-60: rolled    | paid in full on 12-05 (after) |
-| B-2     | B       | 2026-07-20 | 2026-08-19 |  150.00 | 73, 61-90              | 100.00, 103, 91-120: rolled  | 50.00 written off on 11-20    |
-| C-1     | C       | 2026-08-15 | 2026-09-14 |  200.00 | 47, 31-60              | 0.00: C is cured              | paid in full on 11-10         |
-| D-1     | D       | 2026-07-01 | 2026-07-31 |  800.00 | 92, 91-120             | 800.00, 122, 120+: rolled    | disputed (still AR, §8)       |
-| E-1     | E       | 2026-11-05 | 2026-11-20 |  100.00 | not issued             | 100.00, 10, 1-30             | issued in M: in no roll       |
+| inv. | issued | due   | amount  | 10-31      | 11-30                 | what happens        |
+|------|--------|-------|---------|------------|-----------------------|---------------------|
+| A-1  | 10-01  | 10-31 | 1000.00 | 0 current  | 600.00 30 1-30 rolled | 400.00 paid 11-15   |
+| A-2  | 10-20  | 12-19 |  500.00 | −49 current| 500.00 −19 current    |                     |
+| B-1  | 09-01  | 10-01 |  300.00 | 30 1-30    | 300.00 60 31-60 rolled| paid in full 12-05  |
+| B-2  | 07-20  | 08-19 |  150.00 | 73 61-90   | 100.00 103 91-120 roll| 50.00 written off   |
+| C-1  | 08-15  | 09-14 |  200.00 | 47 31-60   | 0.00: C is cured      | paid in full 11-10  |
+| D-1  | 07-01  | 07-31 |  800.00 | 92 91-120  | 800.00 122 120+ rolled| disputed: still AR  |
+| E-1  | 11-05  | 11-20 |  100.00 | not issued | 100.00 10 1-30        | issued in M: no roll|
+
+(on each month end: days past due and bucket; on 11-30 the open amount first; B-2's 50.00
+is written off on 11-20.) All dates 2026; invoice X-n belongs to account X.
 
 Roll rates for 2026-11: current 600 / 1500 = 0.40; 1-30 300 / 300 = 1.00; 31-60 0 / 200 =
 0.00; 61-90 100 / 150 = 0.67; 91-120 800 / 800 = 1.00. Past due on 10-31: B, C, D (A-1 is
@@ -53,32 +56,68 @@ def seed(session: Session) -> dict[str, int]:
     with session.begin():
         accounts: dict[str, int] = {}
         for number in "ABCDE":
-            account = Account(account_number=f"R{number}", name=f"Roll {number}",
-                              postal_code="10001", created_at=NOW, updated_at=NOW)  # fmt: skip
+            account = Account(
+                account_number=f"R{number}",
+                name=f"Roll {number}",
+                postal_code="10001",
+                created_at=NOW,
+                updated_at=NOW,
+            )
             session.add(account)
             session.flush()
             accounts[number] = account.id
         ids: dict[str, int] = {}
         for number, owner, issued, due, amount in INVOICES:
-            invoice = Invoice(invoice_number=number, account_id=accounts[owner], issue_date=issued,
-                              due_date=due, amount=Decimal(amount), open_amount=Decimal(amount),
-                              created_at=NOW, updated_at=NOW)  # fmt: skip
+            invoice = Invoice(
+                invoice_number=number,
+                account_id=accounts[owner],
+                issue_date=issued,
+                due_date=due,
+                amount=Decimal(amount),
+                open_amount=Decimal(amount),
+                created_at=NOW,
+                updated_at=NOW,
+            )
             session.add(invoice)
             session.flush()
             ids[number] = invoice.id
         for index, (number, received, amount) in enumerate(PAYMENTS):
             invoice = session.get(Invoice, ids[number])
             assert invoice is not None
-            payment = Payment(payment_id=f"P-{index}", account_id=invoice.account_id,
-                              received_date=received, amount=Decimal(amount), invoice_number=number,
-                              unapplied_amount=Decimal(0), created_at=NOW)  # fmt: skip
+            payment = Payment(
+                payment_id=f"P-{index}",
+                account_id=invoice.account_id,
+                received_date=received,
+                amount=Decimal(amount),
+                invoice_number=number,
+                unapplied_amount=Decimal(0),
+                created_at=NOW,
+            )
             session.add(payment)
             session.flush()
-            session.add(PaymentApplication(payment_id=payment.id, invoice_id=invoice.id,
-                                           amount=Decimal(amount)))  # fmt: skip
+            session.add(
+                PaymentApplication(
+                    payment_id=payment.id, invoice_id=invoice.id, amount=Decimal(amount)
+                )
+            )
             invoice.open_amount -= Decimal(amount)
-        session.add(Credit(invoice_id=ids["B-2"], amount=Decimal("50.00"),
-                           credit_date=date(2026, 11, 20), reason="write_off", created_at=NOW))  # fmt: skip
-        session.add(Dispute(reference="D-REF-1", account_id=accounts["D"], invoice_id=ids["D-1"],
-                            reason="damaged", status="open", created_at=NOW))  # fmt: skip
+        session.add(
+            Credit(
+                invoice_id=ids["B-2"],
+                amount=Decimal("50.00"),
+                credit_date=date(2026, 11, 20),
+                reason="write_off",
+                created_at=NOW,
+            )
+        )
+        session.add(
+            Dispute(
+                reference="D-REF-1",
+                account_id=accounts["D"],
+                invoice_id=ids["D-1"],
+                reason="damaged",
+                status="open",
+                created_at=NOW,
+            )
+        )
     return ids

@@ -46,36 +46,67 @@ def _at(day: int, hour: int = 10, month: int = 11) -> datetime:
 
 
 def _account(session: Session, number: str) -> int:
-    account = Account(account_number=number, name=number, postal_code="10001",
-                      created_at=NOW, updated_at=NOW)  # fmt: skip
+    account = Account(
+        account_number=number, name=number, postal_code="10001", created_at=NOW, updated_at=NOW
+    )
     session.add(account)
     session.flush()
     return account.id
 
 
-def _conversation(session: Session, channel: str, sender: str, start: datetime, account_id: int | None) -> int:
-    talk = Conversation(channel=channel, sender=sender, account_id=account_id, started_at=start,
-                        last_message_at=start + timedelta(minutes=10))  # fmt: skip
+def _conversation(
+    session: Session, channel: str, sender: str, start: datetime, account_id: int | None
+) -> int:
+    talk = Conversation(
+        channel=channel,
+        sender=sender,
+        account_id=account_id,
+        started_at=start,
+        last_message_at=start + timedelta(minutes=10),
+    )
     session.add(talk)
     session.flush()
     return talk.id
 
 
 def _verify(session: Session, channel: str, sender: str, at: datetime, ok: bool = True) -> None:
-    session.add(VerificationAttempt(channel=channel, sender=sender, account_id=None,
-                                    succeeded=ok, at=at))  # fmt: skip
+    session.add(
+        VerificationAttempt(channel=channel, sender=sender, account_id=None, succeeded=ok, at=at)
+    )
 
 
-def _promise(session: Session, account_id: int, created: datetime, conversation_id: int | None) -> None:
-    session.add(Promise(account_id=account_id, amount=Decimal("50.00"), due_date=date(2026, 12, 1),
-                        status="pending", channel="sms", taken_by="bot",
-                        conversation_id=conversation_id, amount_collected=Decimal(0),
-                        created_at=created))  # fmt: skip
+def _promise(
+    session: Session, account_id: int, created: datetime, conversation_id: int | None
+) -> None:
+    session.add(
+        Promise(
+            account_id=account_id,
+            amount=Decimal("50.00"),
+            due_date=date(2026, 12, 1),
+            status="pending",
+            channel="sms",
+            taken_by="bot",
+            conversation_id=conversation_id,
+            amount_collected=Decimal(0),
+            created_at=created,
+        )
+    )
 
 
-def _reminder(session: Session, account_id: int, kind: str, at: datetime, status: str = "sent") -> None:
-    session.add(ContactAttempt(account_id=account_id, channel="sms", kind=kind, target="A",
-                               local_date=at.date(), status=status, created_at=at))  # fmt: skip
+def _reminder(
+    session: Session, account_id: int, kind: str, at: datetime, status: str = "sent"
+) -> None:
+    session.add(
+        ContactAttempt(
+            account_id=account_id,
+            channel="sms",
+            kind=kind,
+            target="A",
+            local_date=at.date(),
+            status=status,
+            created_at=at,
+        )
+    )
 
 
 def seed(session: Session) -> None:
@@ -89,9 +120,18 @@ def seed(session: Session) -> None:
         _verify(session, "sms", "+1666", _at(3, 10) + timedelta(minutes=1), ok=False)
         three = _conversation(session, "telegram", "42", _at(5), y)
         _verify(session, "telegram", "42", _at(5) + timedelta(minutes=1))
-        session.add(PaymentPlan(account_id=y, status="active", total=Decimal("300.00"),
-                                down_payment=Decimal(0), channel="telegram", taken_by="bot",
-                                conversation_id=three, created_at=_at(5) + timedelta(minutes=3)))  # fmt: skip
+        session.add(
+            PaymentPlan(
+                account_id=y,
+                status="active",
+                total=Decimal("300.00"),
+                down_payment=Decimal(0),
+                channel="telegram",
+                taken_by="bot",
+                conversation_id=three,
+                created_at=_at(5) + timedelta(minutes=3),
+            )
+        )
         _conversation(session, "telegram", "43", _at(6), None)
         _verify(session, "telegram", "43", _at(6) + timedelta(minutes=1))
         _conversation(session, "sms", "+1777", _at(31, 10, month=10), x)
@@ -101,23 +141,38 @@ def seed(session: Session) -> None:
         _reminder(session, x, "ptp_reminder", _at(20, 8))
         _reminder(session, z, "dunning", _at(4, 8), status="held")
         _promise(session, y, _at(12, 9), None)
-        session.add(Payment(payment_id="PX", account_id=x, received_date=date(2026, 11, 7),
-                            amount=Decimal("10.00"), unapplied_amount=Decimal(0), created_at=NOW))  # fmt: skip
+        session.add(
+            Payment(
+                payment_id="PX",
+                account_id=x,
+                received_date=date(2026, 11, 7),
+                amount=Decimal("10.00"),
+                unapplied_amount=Decimal(0),
+                created_at=NOW,
+            )
+        )
 
 
 def test_contact_rates_match_the_hand_computed_period(session: Session) -> None:
     seed(session)
     doc = contact_report(session, date(2026, 11, 1), date(2026, 11, 30)).to_json()
     assert (doc["right_party_contact_rate"], doc["promise_conversion"]) == (0.75, 0.67)
-    assert {n: (c["right_party_contact_rate"], c["promise_conversion"])
-            for n, c in doc["by_channel"].items()} == {"sms": (0.5, 1.0), "telegram": (1.0, 0.5)}  # fmt: skip
+    assert {
+        n: (c["right_party_contact_rate"], c["promise_conversion"])
+        for n, c in doc["by_channel"].items()
+    } == {"sms": (0.5, 1.0), "telegram": (1.0, 0.5)}
 
 
 def test_reminder_kinds_show_what_followed_within_seven_days(session: Session) -> None:
     seed(session)
     doc = contact_report(session, date(2026, 11, 1), date(2026, 11, 30)).to_json()
     dunning, ptp = doc["by_reminder_kind"]["dunning"], doc["by_reminder_kind"]["ptp_reminder"]
-    assert (dunning["sent"], dunning["conversation"], dunning["promise"], dunning["payment"]) == (2, 1, 2, 1)
+    assert (dunning["sent"], dunning["conversation"], dunning["promise"], dunning["payment"]) == (
+        2,
+        1,
+        2,
+        1,
+    )
     assert (dunning["conversation_rate"], dunning["promise_rate"]) == (0.5, 1.0)
     assert (ptp["sent"], ptp["conversation"], ptp["promise"], ptp["payment"]) == (1, 0, 0, 0)
 
@@ -125,4 +180,7 @@ def test_reminder_kinds_show_what_followed_within_seven_days(session: Session) -
 def test_a_period_without_conversations_has_no_rates(session: Session) -> None:
     doc = contact_report(session, date(2026, 11, 1), date(2026, 11, 30)).to_json()
     assert (doc["right_party_contact_rate"], doc["promise_conversion"]) == (None, None)
-    assert contact_report(session, date(2026, 11, 1), date(2026, 11, 30)).to_rows()[0]["group"] == "overall"
+    assert (
+        contact_report(session, date(2026, 11, 1), date(2026, 11, 30)).to_rows()[0]["group"]
+        == "overall"
+    )

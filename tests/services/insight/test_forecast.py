@@ -37,23 +37,50 @@ AS_OF = date(2026, 12, 7)
 
 
 def _promise(session: Session, account_id: int, due: date, amount: str, status: str) -> None:
-    session.add(Promise(account_id=account_id, amount=Decimal(amount), due_date=due, status=status,
-                        channel="sms", taken_by="bot", amount_collected=Decimal(0), created_at=NOW))  # fmt: skip
+    session.add(
+        Promise(
+            account_id=account_id,
+            amount=Decimal(amount),
+            due_date=due,
+            status=status,
+            channel="sms",
+            taken_by="bot",
+            amount_collected=Decimal(0),
+            created_at=NOW,
+        )
+    )
 
 
-def _plan(session: Session, account_id: int, status: str, installments: list[tuple[date, str, str]]) -> None:
-    plan = PaymentPlan(account_id=account_id, status=status, total=Decimal("1000.00"),
-                       down_payment=Decimal(0), channel="sms", taken_by="bot", created_at=NOW)  # fmt: skip
+def _plan(
+    session: Session, account_id: int, status: str, installments: list[tuple[date, str, str]]
+) -> None:
+    plan = PaymentPlan(
+        account_id=account_id,
+        status=status,
+        total=Decimal("1000.00"),
+        down_payment=Decimal(0),
+        channel="sms",
+        taken_by="bot",
+        created_at=NOW,
+    )
     session.add(plan)
     session.flush()
     for sequence, (due, amount, state) in enumerate(installments, start=1):
-        session.add(Installment(plan_id=plan.id, sequence=sequence, due_date=due,
-                                amount=Decimal(amount), status=state))  # fmt: skip
+        session.add(
+            Installment(
+                plan_id=plan.id,
+                sequence=sequence,
+                due_date=due,
+                amount=Decimal(amount),
+                status=state,
+            )
+        )
 
 
 def _account(session: Session) -> int:
-    account = Account(account_number="F-1", name="Forecast", postal_code="10001",
-                      created_at=NOW, updated_at=NOW)  # fmt: skip
+    account = Account(
+        account_number="F-1", name="Forecast", postal_code="10001", created_at=NOW, updated_at=NOW
+    )
     session.add(account)
     session.flush()
     return account.id
@@ -63,12 +90,21 @@ def seed_commitments(session: Session, *, history: bool) -> None:
     with session.begin():
         account = _account(session)
         if history:
-            for due, status in ((date(2026, 7, 1), "kept"), (date(2026, 9, 1), "kept"),
-                                (date(2026, 11, 1), "kept"), (date(2026, 12, 6), "broken"),
-                                (date(2026, 10, 1), "cancelled"), (date(2026, 6, 1), "broken")):  # fmt: skip
+            for due, status in (
+                (date(2026, 7, 1), "kept"),
+                (date(2026, 9, 1), "kept"),
+                (date(2026, 11, 1), "kept"),
+                (date(2026, 12, 6), "broken"),
+                (date(2026, 10, 1), "cancelled"),
+                (date(2026, 6, 1), "broken"),
+            ):
                 _promise(session, account, due, "10.00", status)  # 06-01 is 189 days before
-            _plan(session, account, "completed",
-                  [(date(2026, 10, 1), "50.00", "paid"), (date(2026, 11, 1), "50.00", "missed")])  # fmt: skip
+            _plan(
+                session,
+                account,
+                "completed",
+                [(date(2026, 10, 1), "50.00", "paid"), (date(2026, 11, 1), "50.00", "missed")],
+            )
         _promise(session, account, date(2026, 12, 8), "200.00", "pending")
         _promise(session, account, date(2026, 12, 20), "100.00", "pending")
         _promise(session, account, date(2027, 3, 8), "999.00", "pending")
@@ -116,17 +152,34 @@ def seed_steady_payer(session: Session) -> None:
 
 
 def _invoice(session: Session, account_id: int, number: str, due: date, amount: str) -> None:
-    session.add(Invoice(invoice_number=number, account_id=account_id,
-                        issue_date=due - timedelta(days=30), due_date=due, amount=Decimal(amount),
-                        open_amount=Decimal(amount), created_at=NOW, updated_at=NOW))  # fmt: skip
+    session.add(
+        Invoice(
+            invoice_number=number,
+            account_id=account_id,
+            issue_date=due - timedelta(days=30),
+            due_date=due,
+            amount=Decimal(amount),
+            open_amount=Decimal(amount),
+            created_at=NOW,
+            updated_at=NOW,
+        )
+    )
     session.flush()
 
 
 def _pay(session: Session, account_id: int, number: str, day: date, amount: str) -> None:
     invoice = session.scalars(select(Invoice).where(Invoice.invoice_number == number)).one()
-    payment = Payment(payment_id=f"P-{number}", account_id=account_id, received_date=day,
-                      amount=Decimal(amount), unapplied_amount=Decimal(0), created_at=NOW)  # fmt: skip
+    payment = Payment(
+        payment_id=f"P-{number}",
+        account_id=account_id,
+        received_date=day,
+        amount=Decimal(amount),
+        unapplied_amount=Decimal(0),
+        created_at=NOW,
+    )
     session.add(payment)
     session.flush()
-    session.add(PaymentApplication(payment_id=payment.id, invoice_id=invoice.id, amount=Decimal(amount)))
+    session.add(
+        PaymentApplication(payment_id=payment.id, invoice_id=invoice.id, amount=Decimal(amount))
+    )
     invoice.open_amount -= Decimal(amount)

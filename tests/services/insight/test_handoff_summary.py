@@ -48,9 +48,18 @@ def _verify(session: Session, address: str = PHONE) -> None:
 
 def _promise(session: Session, seeded: Seeded) -> None:
     with session.begin():
-        session.add(Promise(account_id=seeded.account_id, amount=Decimal("250.00"),
-                            due_date=date(2026, 11, 28), status="pending", channel="sms",
-                            taken_by="bot", amount_collected=Decimal(0), created_at=NOW))  # fmt: skip
+        session.add(
+            Promise(
+                account_id=seeded.account_id,
+                amount=Decimal("250.00"),
+                due_date=date(2026, 11, 28),
+                status="pending",
+                channel="sms",
+                taken_by="bot",
+                amount_collected=Decimal(0),
+                created_at=NOW,
+            )
+        )
 
 
 @pytest.mark.parametrize("reason", sorted(REASONS))
@@ -66,8 +75,9 @@ def test_a_verified_senders_case_carries_the_account_for_every_reason(
     assert (summary["balance"], summary["past_due"]) == ("1200.00", "800.00")
     assert summary["pending_promise"] == {"amount": "250.00", "due_date": "2026-11-28"}
     assert [m["text"] for m in summary["last_messages"]] == [
-        "how much do I owe", "I lost my job, can I do a plan?"
-    ]  # fmt: skip
+        "how much do I owe",
+        "I lost my job, can I do a plan?",
+    ]
     assert summary["intents"] == ["ask_balance", "request_payment_plan", "hardship"]
     assert summary["hardship"] is True
     assert summary["line"].startswith(f"{reason.replace('_', ' ')}; verified; past due 800.00")
@@ -84,7 +94,8 @@ def test_an_unverified_sender_gets_nothing_about_the_account(
     assert all(summary[key] is None for key in ACCOUNT_FACTS)
     assert (summary["open_disputes"], summary["earlier_escalations"]) == ([], [])
     assert (summary["legal_threat"], summary["cease"]) == (True, True)
-    assert "800.00" not in summary["line"] and "250.00" not in summary["line"]
+    assert "800.00" not in summary["line"]
+    assert "250.00" not in summary["line"]
     assert summary["line"].startswith("cease; not verified")
 
 
@@ -93,12 +104,17 @@ def test_only_the_last_five_messages_are_kept_and_the_earlier_cases_are_listed(
 ) -> None:
     _say(session, *(f"message {n}" for n in range(1, 8)))
     _verify(session)
-    first = escalate(session, "fallback", channel="sms", address=PHONE, account_number="A-7", now=NOW)
-    second = escalate(session, "customer_request", channel="sms", address=PHONE,
-                      account_number="A-7", now=NOW)  # fmt: skip
+    first = escalate(
+        session, "fallback", channel="sms", address=PHONE, account_number="A-7", now=NOW
+    )
+    second = escalate(
+        session, "customer_request", channel="sms", address=PHONE, account_number="A-7", now=NOW
+    )
     summary = _summary(session, second.id)
     assert [m["text"] for m in summary["last_messages"]] == [f"message {n}" for n in range(3, 8)]
-    assert [(e["id"], e["reason"]) for e in summary["earlier_escalations"]] == [(first.id, "fallback")]
+    assert [(e["id"], e["reason"]) for e in summary["earlier_escalations"]] == [
+        (first.id, "fallback")
+    ]
 
 
 def test_a_verification_lock_opens_a_case_with_a_summary_and_no_account(
@@ -106,15 +122,24 @@ def test_a_verification_lock_opens_a_case_with_a_summary_and_no_account(
 ) -> None:
     _say(session, "A-7 99999", address="+14155550199")
     for minute in range(DEFAULT_POLICY.verification_max_failures):
-        identity.verify_sender(session, "sms", "+14155550199", "A-7", "99999",
-                               NOW + timedelta(minutes=minute), DEFAULT_POLICY)  # fmt: skip
+        identity.verify_sender(
+            session,
+            "sms",
+            "+14155550199",
+            "A-7",
+            "99999",
+            NOW + timedelta(minutes=minute),
+            DEFAULT_POLICY,
+        )
     with session.begin():
         case = session.scalars(select(Escalation)).one()
         case_id = case.id
     summary = _summary(session, case_id)
     assert (summary["reason"], summary["verified"], summary["balance"]) == (
-        "verification_failed", False, None
-    )  # fmt: skip
+        "verification_failed",
+        False,
+        None,
+    )
     assert summary["last_messages"][0]["text"] == "A-7 99999"
 
 
@@ -123,13 +148,23 @@ def test_a_dispute_from_a_verified_chat_lists_the_open_dispute(
 ) -> None:
     conversation_id = _say(session, "invoice I-2 arrived damaged")
     _verify(session)
-    open_dispute(session, "A-7", "I-2", "damaged", "arrived broken", channel="sms", now=NOW,
-                 conversation_id=conversation_id)  # fmt: skip
+    open_dispute(
+        session,
+        "A-7",
+        "I-2",
+        "damaged",
+        "arrived broken",
+        channel="sms",
+        now=NOW,
+        conversation_id=conversation_id,
+    )
     with session.begin():
         case_id = session.scalars(select(Escalation.id).where(Escalation.reason == "dispute")).one()
     summary = _summary(session, case_id)
     assert summary["verified"] is True
-    assert [(d["invoice_number"], d["reason"]) for d in summary["open_disputes"]] == [("I-2", "damaged")]
+    assert [(d["invoice_number"], d["reason"]) for d in summary["open_disputes"]] == [
+        ("I-2", "damaged")
+    ]
     assert summary["past_due"] == "500.00"  # I-2 is on hold while disputed
     assert summary["intents"] == ["dispute"]
 
@@ -145,8 +180,10 @@ def test_a_rule_opened_case_with_no_conversation_carries_the_account(
         record = escalate_account(session, account, "broken_promises", NOW, "2 broken")
     summary = _summary(session, record.id)
     assert (summary["verified"], summary["balance"], summary["last_messages"]) == (
-        False, "1200.00", []
-    )  # fmt: skip
+        False,
+        "1200.00",
+        [],
+    )
 
 
 def test_a_rule_opened_case_in_an_unverified_conversation_is_redacted(
