@@ -153,7 +153,13 @@ def compose(facts: SummaryFacts) -> dict[str, Any]:
 
 def one_line(doc: dict[str, Any]) -> str:
     """The summary as the queue shows it: one line, at most :data:`LINE_CHARS` characters."""
-    parts = [doc["reason"].replace("_", " "), "verified" if doc["verified"] else "not verified"]
+    if doc["verified"]:
+        sender = "verified"
+    elif doc["balance"] is not None:  # account facts without a verified sender: a rule's case
+        sender = "opened by a rule"
+    else:
+        sender = "not verified"
+    parts = [doc["reason"].replace("_", " "), sender]
     if doc["past_due"] is not None:
         parts.append(f"past due {doc['past_due']} of {doc['balance']}")
     if doc["pending_promise"]:

@@ -184,6 +184,7 @@ def test_a_rule_opened_case_with_no_conversation_carries_the_account(
         "1200.00",
         [],
     )
+    assert summary["line"].startswith("broken promises; opened by a rule; past due 800.00")
 
 
 def test_a_rule_opened_case_in_an_unverified_conversation_is_redacted(
