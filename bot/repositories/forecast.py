@@ -17,7 +17,14 @@ from decimal import Decimal
 from sqlalchemy import ColumnElement, func, select, union
 from sqlalchemy.orm import Session
 
-from bot.db.models import Installment, Payment, PaymentApplication, PaymentPlan, Promise
+from bot.db.models import (
+    Installment,
+    Invoice,
+    Payment,
+    PaymentApplication,
+    PaymentPlan,
+    Promise,
+)
 from bot.db.types import as_decimal
 from bot.policy.forecast import HISTORY_DAYS, WEEKS, Outcomes, trailing_starts
 from bot.repositories.insight import counts_on, ledger
@@ -109,8 +116,6 @@ def exposure(session: Session, as_of: date) -> Exposure:
 
 def receipts(session: Session, as_of: date) -> list[tuple[date, date, Decimal]]:
     """(due date, received date, amount) of the payments applied in the 13 weeks before D."""
-    from bot.db.models import Invoice
-
     first = trailing_starts(as_of)[0]
     query = (
         select(Invoice.due_date, Payment.received_date, func.sum(PaymentApplication.amount))

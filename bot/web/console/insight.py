@@ -93,15 +93,7 @@ def routes(ctx: ConsoleContext) -> list[BaseRoute]:
             picked = choice(request)
         except ValueError as exc:
             return PlainTextResponse(str(exc), status_code=400)
-        if table == "rolls":
-            rows = (await ctx.call(rolls_report, picked.month, HISTORY_MONTHS)).to_rows()
-            columns = list(rows[0])
-        elif table == "contact":
-            rows = (await ctx.call(contact_report, picked.start, picked.end)).to_rows()
-            columns = list(CONTACT_COLUMNS)
-        else:
-            rows = (await ctx.call(forecast_report, picked.as_of)).to_rows()
-            columns = ["week", "start", "committed", "expected"]
+        rows, columns = await _table(ctx, table, picked)
         return Response(
             csv_text(rows, columns),
             media_type="text/csv; charset=utf-8",
@@ -116,6 +108,20 @@ def routes(ctx: ConsoleContext) -> list[BaseRoute]:
         Route(PATH, page, methods=["GET"]),
         Route(PATH + "/{table}.csv", download, methods=["GET"]),
     ]
+
+
+async def _table(
+    ctx: ConsoleContext, table: str, picked: Choice
+) -> tuple[list[dict[str, str]], list[str]]:
+    """The rows and columns of one downloadable table."""
+    if table == "rolls":
+        rows = (await ctx.call(rolls_report, picked.month, HISTORY_MONTHS)).to_rows()
+        return rows, list(rows[0])
+    if table == "contact":
+        rows = (await ctx.call(contact_report, picked.start, picked.end)).to_rows()
+        return rows, list(CONTACT_COLUMNS)
+    rows = (await ctx.call(forecast_report, picked.as_of)).to_rows()
+    return rows, ["week", "start", "committed", "expected"]
 
 
 def _query(picked: Choice) -> str:
