@@ -8,9 +8,10 @@ cease or legal threat, and the earlier escalations.
 
 **Redaction**: nothing about the account — balance, past due, promise, plan, disputes,
 the account's earlier cases — unless ``account_facts_allowed``: the sender verified for
-the account in this conversation, or the case was opened by a rule on the account with no
-sender in it (daily review, a payment reversal with no conversation). An unverified
-sender's summary carries only what they wrote and the reason.
+the account in this conversation. Whatever opened the case (a chat, the daily review, a
+lock), an unverified summary carries only the reason, what the sender wrote and the
+sender's own earlier cases with no account; the collector reads the account in the
+conversation view's account panel, not in the summary.
 
 Intents are read from the customer's words by the patterns below (the dialogue engine's
 NLU keeps its own in Rasa's tracker, outside the AR database): a summary for a person,
@@ -153,13 +154,7 @@ def compose(facts: SummaryFacts) -> dict[str, Any]:
 
 def one_line(doc: dict[str, Any]) -> str:
     """The summary as the queue shows it: one line, at most :data:`LINE_CHARS` characters."""
-    if doc["verified"]:
-        sender = "verified"
-    elif doc["balance"] is not None:  # account facts without a verified sender: a rule's case
-        sender = "opened by a rule"
-    else:
-        sender = "not verified"
-    parts = [doc["reason"].replace("_", " "), sender]
+    parts = [doc["reason"].replace("_", " "), "verified" if doc["verified"] else "not verified"]
     if doc["past_due"] is not None:
         parts.append(f"past due {doc['past_due']} of {doc['balance']}")
     if doc["pending_promise"]:

@@ -51,7 +51,7 @@ def facts(session: Session, escalation: Escalation, now: datetime) -> SummaryFac
         else session.get(Conversation, escalation.conversation_id)
     )  # fmt: skip
     verified = conversation is not None and _verified(session, conversation, escalation.account_id)
-    allowed = escalation.account_id is not None and (verified or conversation is None)
+    allowed = verified and escalation.account_id is not None
     account = _account_facts(session, escalation, now) if allowed else None
     return SummaryFacts(
         reason=escalation.reason,

@@ -169,22 +169,19 @@ def test_a_dispute_from_a_verified_chat_lists_the_open_dispute(
     assert summary["intents"] == ["dispute"]
 
 
-def test_a_rule_opened_case_with_no_conversation_carries_the_account(
+def test_a_rule_opened_case_with_no_conversation_says_nothing_about_the_account(
     session: Session, seeded: Seeded
 ) -> None:
-    """The daily review's cases (broken promises, plan default) name no sender: nothing is
-    disclosed to anyone, and the collector reads the account's state."""
+    """The daily review's cases (broken promises, plan default) have no verified sender:
+    the summary holds the reason; the account is in the conversation view's panel."""
     with session.begin():
         account = session.get(Account, seeded.account_id)
         assert account is not None
         record = escalate_account(session, account, "broken_promises", NOW, "2 broken")
     summary = _summary(session, record.id)
-    assert (summary["verified"], summary["balance"], summary["last_messages"]) == (
-        False,
-        "1200.00",
-        [],
-    )
-    assert summary["line"].startswith("broken promises; opened by a rule; past due 800.00")
+    assert (summary["verified"], summary["last_messages"]) == (False, [])
+    assert all(summary[key] is None for key in ACCOUNT_FACTS)
+    assert summary["line"] == "broken promises; not verified"
 
 
 def test_a_rule_opened_case_in_an_unverified_conversation_is_redacted(
