@@ -18,6 +18,7 @@ from bot.cli import (
     demo,
     dispatch,
     imports,
+    insight,
     outbox,
     pay,
     reports,
@@ -65,6 +66,8 @@ cli.add_command(credit.holds_command)
 cli.add_command(credit.charges)
 cli.add_command(credit.writeoff)
 reports.report.add_command(credit.credit_report_command)
+for command in (insight.rolls, insight.contact, insight.forecast):
+    reports.report.add_command(command)
 cli.add_command(users.user)
 cli.add_command(run.run)
 cli.add_command(chat.chat)

@@ -259,6 +259,8 @@ class Escalation(Base):
     created_at: Mapped[datetime]
     claimed_at: Mapped[datetime | None]
     resolved_at: Mapped[datetime | None]
+    #: the handoff summary made when the case opened (JSON, SPEC §13); None before 0011
+    summary: Mapped[str | None] = mapped_column(Text)
 
     conversation: Mapped[Conversation | None] = relationship()
 

@@ -26,6 +26,7 @@ from bot.db.models import (
     Message,
     PaymentPlan,
     Promise,
+    VerificationAttempt,
 )
 from bot.demo.portfolio import (
     ACCOUNTS,
@@ -45,6 +46,7 @@ from bot.policy.promises import PromiseStatus, promise_status
 from bot.policy.rules import Policy
 from bot.repositories import accounts as accounts_repo
 from bot.repositories import demo as demo_repo
+from bot.repositories import handoff_summaries
 
 CSV_FILES = (("customers", customer_rows), ("invoices", invoice_rows), ("payments", payment_rows))
 
@@ -223,11 +225,25 @@ def _record_escalations(
             ),
         ]
         session.add(conversation)
+        if not escalated:  # the customer went on to verify (right-party contact, SPEC §13)
+            session.add(
+                VerificationAttempt(
+                    channel=conversation.channel, sender=conversation.sender,
+                    account_id=account_id, succeeded=True, at=started + timedelta(minutes=1),
+                )
+            )  # fmt: skip
         if escalated and pending:
             reason, status = pending.pop(0)
-            session.add(_escalation(account_id, reason, status, started, conversation))
+            _add_escalation(session, _escalation(account_id, reason, status, started, conversation))
     for reason, status in pending:
-        session.add(_escalation(account_id, reason, status, _at(today, -1), None))
+        _add_escalation(session, _escalation(account_id, reason, status, _at(today, -1), None))
+
+
+def _add_escalation(session: Session, escalation: Escalation) -> None:
+    """Adds a demo case with the handoff summary it would have had when it opened."""
+    session.add(escalation)
+    session.flush()
+    handoff_summaries.attach(session, escalation, escalation.created_at)
 
 
 def _message(

@@ -45,6 +45,8 @@ class QueueRecord:
     created_at: datetime
     last_customer_message_at: datetime | None
     named_account: str | None = None
+    #: the stored handoff summary (JSON text), whose ``line`` the queue shows
+    summary: str | None = None
 
 
 def _past_due(today: date) -> Subquery:
@@ -114,6 +116,7 @@ def queue(session: Session, *, view: str, user_id: int, today: date) -> Sequence
             Escalation.created_at,
             _last_customer_message().label("last_in"),
             Escalation.named_account,
+            Escalation.summary,
         )
         .outerjoin(User, User.id == Escalation.assigned_to)
         .outerjoin(Account, Account.id == Escalation.account_id)
@@ -144,6 +147,7 @@ def queue(session: Session, *, view: str, user_id: int, today: date) -> Sequence
             created_at=row.created_at,
             last_customer_message_at=row.last_in,
             named_account=row.named_account,
+            summary=row.summary,
         )
         for row in rows
     ]

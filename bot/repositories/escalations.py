@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.db.models import Conversation, Escalation
-from bot.repositories import audit
+from bot.repositories import audit, handoff_summaries
 
 #: statuses of an escalation that still waits for, or is with, a collector
 ACTIVE = ("open", "claimed")
@@ -106,7 +106,8 @@ def open_or_reuse(
     (a sender not on file who named an existing account) is the same case as any other
     about that named account, whoever sent it. Either way the case follows the customer to
     ``conversation`` (so the collector who claims it owns the conversation the customer is
-    in now), and that conversation counts as escalated.
+    in now), and that conversation counts as escalated. A new case gets its handoff
+    summary here (:func:`bot.repositories.handoff_summaries.attach`), whatever opened it.
 
     Returns:
         The escalation and whether it was created now.
@@ -138,6 +139,7 @@ def open_or_reuse(
     )
     session.add(escalation)
     session.flush()
+    handoff_summaries.attach(session, escalation, now)
     audit.record(
         session,
         at=now,

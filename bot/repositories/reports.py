@@ -59,7 +59,7 @@ from bot.policy.kpis import KpiInputs
 _NO_DAY = cast(null(), Date)
 
 
-def _movements(earliest: date, latest: date) -> Subquery:
+def movements(earliest: date, latest: date) -> Subquery:
     """Signed changes to invoices' open amounts: (invoice_id, since, until, amount).
 
     Every application takes its amount off from the start (``since`` empty); one whose
@@ -92,7 +92,7 @@ def _flows(earliest: date, latest: date) -> Subquery:
     (of the invoice) and ``amount`` (what the row adds to AR). Only invoices issued by
     ``latest`` are read; :func:`_counts_on` says which rows make up AR on a day.
     """
-    moved = _movements(earliest, latest)
+    moved = movements(earliest, latest)
     invoiced = select(
         true().label("sale"),
         Invoice.issue_date.label("since"),

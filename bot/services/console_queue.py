@@ -10,6 +10,7 @@ the internal notes.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -50,6 +51,8 @@ class QueueItem:
     last_customer_message_at: datetime | None
     #: a case not linked to an account: the account number the sender named, if any
     named_account: str | None = None
+    #: the handoff summary in one line (SPEC §13); None for a case opened before 0011
+    summary_line: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The item for ``/console/queue.json``: money as a two-place string, ISO times."""
@@ -71,6 +74,7 @@ class QueueItem:
             "created_at": iso(self.created_at),
             "last_customer_message_at": iso(self.last_customer_message_at),
             "named_account": self.named_account,
+            "summary_line": self.summary_line,
         }
 
 
@@ -114,6 +118,7 @@ def _item(record: repo.QueueRecord, today: date) -> QueueItem:
         record.created_at,
         record.last_customer_message_at,
         record.named_account,
+        None if record.summary is None else json.loads(record.summary).get("line"),
     )
 
 

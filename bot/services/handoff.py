@@ -9,8 +9,10 @@ answers the customer's next message from wherever the dialogue stood.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -40,6 +42,8 @@ class Case:
     #: the account number a sender named without being on file for it (the case is not
     #: linked to that account; a verification_failed case shows it to the collector)
     named_account: str | None = None
+    #: the handoff summary made when the case opened (SPEC §13; None before it was kept)
+    summary: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,7 @@ def _case(escalation: Escalation) -> Case:
         escalation.note,
         escalation.created_at,
         escalation.named_account,
+        None if escalation.summary is None else json.loads(escalation.summary),
     )
 
 

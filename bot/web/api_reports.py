@@ -8,9 +8,10 @@
 ``GET /api/dashboard?from=&to=``    every figure and table of the console's dashboard
 ==================================  ==================================================
 
-The same report functions build the same documents, so the API and the CLI agree. Only
-a manager's or an admin's token may read them (403 JSON for a collector's); a bad date
-is 400 naming the parameter (``{"error": "from: ...", "field": "from"}``).
+The insight reports of SPEC §13 (rolls, contact, forecast) are served beside these by
+:mod:`bot.web.api_insight`. The same report functions build the same documents, so the
+API and the CLI agree. Only a manager's or an admin's token may read them (403 JSON for a
+collector's); a bad date is 400 naming the parameter (``{"error": "from: ...", "field": "from"}``).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from bot.services.api_tokens import Caller
 from bot.services.credit.report import credit_report
 from bot.services.dashboard import dashboard
 from bot.services.users import ROLES
+from bot.web import api_insight
 
 #: the least role that may read the reports and the dashboard
 REPORTS_ROLE = "manager"
@@ -110,4 +112,5 @@ def routes(
         Route("/api/reports/ptp", managers(ptp), methods=["GET"]),
         Route("/api/reports/credit", managers(credit), methods=["GET"]),
         Route("/api/dashboard", managers(overview), methods=["GET"]),
+        *api_insight.routes(managers, in_session, today),
     ]

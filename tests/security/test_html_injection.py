@@ -111,7 +111,8 @@ def shown(response: httpx.Response) -> set[str]:
 @pytest.mark.parametrize(
     ("page", "sources"),
     [
-        ("/console/queue", {"name", "account"}),
+        # the queue's summary line quotes the customer's last message
+        ("/console/queue", {"name", "account", "message"}),
         ("/console/escalations/{case}",
          {"name", "account", "invoice", "message", "case-note", "note", "reply"}),
         ("/console/disputes", {"name", "account", "invoice", "description"}),

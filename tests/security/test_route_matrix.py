@@ -126,6 +126,9 @@ ROUTES: dict[Endpoint, Rule] = {
     ),
     Endpoint("GET", "/console/dashboard"): console("manager"),
     Endpoint("GET", "/console/dashboard/{table}.csv"): console("manager"),
+    Endpoint("GET", "/console/insight"): console("manager"),
+    # the matrix asks for the table "aging", which the insight page does not have
+    Endpoint("GET", "/console/insight/{table}.csv"): console("manager", 404),
     Endpoint("GET", "/console/users"): console("manager"),
     Endpoint("POST", "/console/users"): console(
         "manager", 201, form={"email": "new.collector@example.com", "role": "collector"}
@@ -147,6 +150,9 @@ ROUTES: dict[Endpoint, Rule] = {
     Endpoint("GET", "/api/reports/ptp"): api("manager"),
     Endpoint("GET", "/api/reports/credit"): api("manager"),
     Endpoint("GET", "/api/dashboard"): api("manager"),
+    Endpoint("GET", "/api/reports/rolls"): api("manager"),
+    Endpoint("GET", "/api/reports/contact"): api("manager"),
+    Endpoint("GET", "/api/reports/forecast"): api("manager"),
 }
 
 CALLERS = ("anonymous", *ROLES, *(f"token:{role}" for role in ROLES))

@@ -161,3 +161,20 @@ def test_stop_is_obeyed_even_while_a_collector_owns_the_conversation(
     assert "unsubscribed" in replies[0]["text"]
     shown = call(gateway, "GET", f"/api/escalations/{escalated}", token).json()
     assert shown["messages"][-2]["body"] == "STOP"
+
+
+def test_the_api_shows_the_summary_made_when_the_case_opened(
+    gateway: Gateway, escalated: int
+) -> None:
+    token = collector(gateway, "sam@example.com")
+
+    shown = call(gateway, "GET", f"/api/escalations/{escalated}", token).json()
+    listed = call(gateway, "GET", "/api/escalations", token).json()["escalations"]
+
+    summary = shown["summary"]
+    assert (summary["reason"], summary["verified"], summary["balance"]) == (
+        "customer_request", False, None
+    )  # fmt: skip
+    assert summary["last_messages"][-1]["text"] == "let me talk to a person"
+    assert summary["intents"] == ["human_handoff"]
+    assert listed[0]["summary"] == summary

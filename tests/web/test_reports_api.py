@@ -30,6 +30,9 @@ ENDPOINTS = (
     "/api/reports/ptp",
     "/api/reports/credit",
     "/api/dashboard",
+    "/api/reports/rolls",
+    "/api/reports/contact",
+    "/api/reports/forecast",
 )
 
 
@@ -93,6 +96,9 @@ def test_the_default_period_is_the_30_days_ending_today(gateway: Gateway) -> Non
         ("/api/reports/kpis?from=2026-11-10&to=2026-11-01", "to", "to: 2026-11-01 is before"),
         ("/api/reports/kpis?from=0001-01-01", "from", "from: 0001-01-01 is outside"),
         ("/api/reports/credit?as_of=soon", "as_of", "as_of: 'soon' is not a date"),
+        ("/api/reports/rolls?month=2026-13", "month", "month: '2026-13' is not a month"),
+        ("/api/reports/contact?from=2026-11-10&to=2026-11-01", "to", "to: 2026-11-01 is before"),
+        ("/api/reports/forecast?as_of=soon", "as_of", "as_of: 'soon' is not a date"),
         ("/api/dashboard?from=2020-01-01&to=2026-11-22", "from", "from: the period is 2518 days"),
     ],
 )
@@ -145,6 +151,15 @@ def demo_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, An
             "/api/reports/ptp?from=2026-08-25&to=2026-11-22",
             ("ptp", "--from", "2026-08-25", "--to", "2026-11-22"),
         ),
+        ("/api/reports/rolls", ("rolls",)),
+        ("/api/reports/rolls?month=2026-09", ("rolls", "--month", "2026-09")),
+        ("/api/reports/contact", ("contact",)),
+        (
+            "/api/reports/contact?from=2026-08-25&to=2026-11-22",
+            ("contact", "--from", "2026-08-25", "--to", "2026-11-22"),
+        ),
+        ("/api/reports/forecast", ("forecast",)),
+        ("/api/reports/forecast?as_of=2026-10-01", ("forecast", "--as-of", "2026-10-01")),
     ],
 )
 def test_each_report_is_the_json_arbot_report_prints(

@@ -23,6 +23,7 @@ from bot.web.console import (
     disputes,
     failed,
     holds,
+    insight,
     link_codes,
     payments,
     queue,
@@ -48,6 +49,7 @@ PAGE_MODULES: tuple[Callable[[ConsoleContext], list[BaseRoute]], ...] = (
     charges.routes,
     write_offs.routes,
     dashboard.routes,
+    insight.routes,
     users.routes,
     settings.routes,
 )

@@ -59,6 +59,7 @@ NAV = (
     NavLink("Charges", "/console/charges", "collector"),
     NavLink("Write-offs", "/console/write-offs", "collector"),
     NavLink("Dashboard", "/console/dashboard", "manager"),
+    NavLink("Insight", "/console/insight", "manager"),
     NavLink("Users", "/console/users", "manager"),
     NavLink("Settings", "/console/settings", "admin"),
 )

@@ -39,7 +39,13 @@
           ? "named " + item.named_account + " (not on file)"
           : "no account (" + (item.channel || "?") + ")";
       account.appendChild(link);
-      cell(row, item.reason);
+      var reason = cell(row, item.reason);
+      if (item.summary_line) {
+        var line = document.createElement("div");
+        line.className = "summary-line muted";
+        line.textContent = item.summary_line;
+        reason.appendChild(line);
+      }
       cell(row, owner(item));
       cell(row, item.past_due_shown, "num");
       cell(row, item.days_late === null ? "—" : item.days_late, "num");
