@@ -22,11 +22,11 @@ from sqlalchemy.orm import Session
 from bot.db.models import Account, CreditHold, Dispute, Invoice, PaymentPlan
 from bot.db.types import as_decimal
 from bot.policy.credit import HoldFacts
+from bot.repositories.bulk_writes import insert_set
 from bot.repositories.ledger import (
     ARRAY_CHUNK,
     CHUNK,
     chunks,
-    insert_rows,
     member_of,
     update_rows,
 )
@@ -276,7 +276,7 @@ def hold_changes(
 def write_hold_changes(session: Session, changes: Sequence[HoldChange], at: datetime) -> None:
     """Starts (no open hold), updates (other reasons) and releases (no reason) the holds of
     ``changes`` at ``at``: one executemany per kind of write."""
-    insert_rows(
+    insert_set(
         session,
         CreditHold,
         [
