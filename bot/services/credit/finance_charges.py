@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from bot.db.models import Credit, Invoice, User
 from bot.errors import Conflict, InputError, NotFound
 from bot.policy import finance_charges as rules_
+from bot.policy.credit import HOLD_DAYS_PAST_DUE
 from bot.policy.finance_charges import ChargeRules
 from bot.repositories import audit, users
 from bot.repositories import finance_charges as repo
@@ -52,10 +53,13 @@ def post_finance_charges(
     now: datetime,
     rules: ChargeRules,
     actor: str = "system",
+    hold_days: int = HOLD_DAYS_PAST_DUE,
 ) -> list[PostedCharge]:
     """Posts the finance charges of month ``year-month``; those posted before are skipped.
 
-    Nothing is posted when the rate is 0 (finance charges off).
+    Nothing is posted when the rate is 0 (finance charges off). The charged accounts'
+    holds follow, ``hold_days`` (``ARBOT_HOLD_DAYS_PAST_DUE``) past due deciding
+    ``past_due``.
     """
     if not rules.enabled:
         return []
@@ -90,7 +94,7 @@ def post_finance_charges(
         if rows:
             why = f"finance charges {year:04d}-{month:02d}"
             charged = {int(r["account_id"]) for r in rows}
-            reconcile_holds(session, charged, now, actor, why)
+            reconcile_holds(session, charged, now, actor, why, days_limit=hold_days)
     return posted
 
 
