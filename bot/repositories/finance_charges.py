@@ -1,7 +1,8 @@
 """Finance charges' queries (SPEC §12): open amounts past the grace at a month end.
 
 One set-based statement sums, per account, what each charged invoice had open at the end
-of the month (its amount less the payments received and credits dated by then), leaving
+of the month (its amount less the payments received and credits dated by then, summed
+per invoice once rather than looked up invoice by invoice), leaving
 out the accounts whose charge for the month is posted already. Nothing here commits.
 """
 
@@ -36,23 +37,27 @@ def overdue_open(
     left out: posting a month again finds nothing to post.
     """
     paid = (
-        select(func.coalesce(func.sum(PaymentApplication.amount), 0))
+        select(PaymentApplication.invoice_id, func.sum(PaymentApplication.amount).label("total"))
         .join(Payment, Payment.id == PaymentApplication.payment_id)
-        .where(PaymentApplication.invoice_id == Invoice.id, Payment.received_date <= end)
-        .correlate(Invoice)
-        .scalar_subquery()
+        .where(Payment.received_date <= end)
+        .group_by(PaymentApplication.invoice_id)
+        .subquery("paid")
     )
     credited = (
-        select(func.coalesce(func.sum(Credit.amount), 0))
-        .where(Credit.invoice_id == Invoice.id, Credit.credit_date <= end)
-        .correlate(Invoice)
-        .scalar_subquery()
+        select(Credit.invoice_id, func.sum(Credit.amount).label("total"))
+        .where(Credit.credit_date <= end)
+        .group_by(Credit.invoice_id)
+        .subquery("credited")
     )
     disputed = exists().where(Dispute.invoice_id == Invoice.id, Dispute.status == "open")
-    open_at_end = Invoice.amount - paid - credited
+    open_at_end = (
+        Invoice.amount - func.coalesce(paid.c.total, 0) - func.coalesce(credited.c.total, 0)
+    )
     per_invoice = (
         select(Invoice.account_id, open_at_end.label("open_at_end"))
         .join(Account, Account.id == Invoice.account_id)
+        .outerjoin(paid, paid.c.invoice_id == Invoice.id)
+        .outerjoin(credited, credited.c.invoice_id == Invoice.id)
         .where(
             Invoice.issue_date <= end,
             Invoice.due_date < due_before,
