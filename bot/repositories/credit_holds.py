@@ -14,7 +14,8 @@ from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from functools import partial
+from typing import Any, cast
 
 from sqlalchemy import (
     ColumnElement,
@@ -37,7 +38,10 @@ from bot.db.models import Account, CreditHold, Dispute, Invoice, PaymentPlan
 from bot.db.types import as_decimal
 from bot.policy.credit import HoldFacts
 from bot.repositories.bulk_writes import insert_set
-from bot.repositories.ledger import CHUNK, chunks, member_of, update_rows
+from bot.repositories.ledger import CHUNK, chunks, update_rows
+
+#: builds the condition that a column holds one of a chunk of account ids
+Scope = Callable[[Any], ColumnElement[bool]]
 
 
 @dataclass(frozen=True)
@@ -62,7 +66,7 @@ class HeldAccount:
     credit_limit: Decimal | None
 
 
-def _balances(scope: Callable[[Any], ColumnElement[bool]] | None = None) -> Any:
+def _balances(scope: Scope | None = None) -> Any:
     disputed = (
         exists()
         .where(Dispute.invoice_id == Invoice.id, Dispute.status == "open")
@@ -75,16 +79,16 @@ def _balances(scope: Callable[[Any], ColumnElement[bool]] | None = None) -> Any:
             func.sum(Invoice.open_amount).filter(is_open).label("open_balance"),
             func.min(Invoice.due_date).filter(is_open, ~disputed).label("oldest_due"),
         )
-        .where(true() if scope is None else scope(Invoice.account_id))
+        .where(_where(scope, Invoice.account_id))
         .group_by(Invoice.account_id)
         .subquery("balances")
     )
 
 
-def _latest_plans(scope: Callable[[Any], ColumnElement[bool]] | None = None) -> Any:
+def _latest_plans(scope: Scope | None = None) -> Any:
     latest = (
         select(PaymentPlan.account_id, func.max(PaymentPlan.id).label("plan_id"))
-        .where(true() if scope is None else scope(PaymentPlan.account_id))
+        .where(_where(scope, PaymentPlan.account_id))
         .group_by(PaymentPlan.account_id)
         .subquery("latest")
     )
@@ -95,28 +99,19 @@ def _latest_plans(scope: Callable[[Any], ColumnElement[bool]] | None = None) -> 
     )
 
 
-def _conditions(
-    session: Session, column: Any, ids: Collection[int] | None
-) -> Iterator[ColumnElement[bool]]:
-    if ids is None:
-        yield true()
-    elif ids:
-        yield from member_of(session, column, ids)
-
-
 def facts(session: Session, account_ids: Collection[int] | None) -> list[AccountFacts]:
     """The hold facts and open holds of the accounts ``account_ids`` (None: every account).
 
     One statement per chunk of ids: an import of many accounts reads them in a few.
     """
-    balances, plans = _balances(), _latest_plans()
     held = (
         select(CreditHold.account_id, CreditHold.id, CreditHold.reasons)
         .where(CreditHold.released_at.is_(None))
         .subquery("held")
     )
     found: list[AccountFacts] = []
-    for condition in _conditions(session, Account.id, account_ids):
+    for scope in _scopes(session, account_ids):
+        balances, plans = _balances(scope), _latest_plans(scope)
         query: Select[Any] = (
             select(
                 Account.id,
@@ -131,7 +126,7 @@ def facts(session: Session, account_ids: Collection[int] | None) -> list[Account
             .outerjoin(balances, balances.c.account_id == Account.id)
             .outerjoin(plans, plans.c.account_id == Account.id)
             .outerjoin(held, held.c.account_id == Account.id)
-            .where(condition)
+            .where(_where(scope, Account.id))
         )
         for row in session.execute(query):
             oldest: date | None = row.oldest_due
@@ -216,9 +211,6 @@ class HoldChange:
     credit_limit: Decimal | None
 
 
-Scope = Callable[[Any], ColumnElement[bool]]
-
-
 def _scopes(session: Session, ids: Collection[int] | None) -> Iterator[Scope | None]:
     """One account-id condition builder per chunk of ``ids`` (None: every account).
 
@@ -227,11 +219,23 @@ def _scopes(session: Session, ids: Collection[int] | None) -> Iterator[Scope | N
     if ids is None:
         yield None
     elif session.get_bind().dialect.name == "postgresql":
-        given = sorted(ids)
-        yield lambda column: column == any_(bindparam(None, given, type_=ARRAY(Integer())))
+        yield partial(_member, values=sorted(ids), array=True)
     else:
         for part in chunks(sorted(ids), CHUNK // 2):  # bound three times: well under 999
-            yield lambda column, part=part: column.in_(part)
+            yield partial(_member, values=part, array=False)
+
+
+def _member(column: Any, values: Sequence[int], *, array: bool) -> ColumnElement[bool]:
+    if array:
+        return cast(
+            ColumnElement[bool],
+            column == any_(bindparam(None, list(values), type_=ARRAY(Integer()))),
+        )
+    return cast(ColumnElement[bool], column.in_(values))
+
+
+def _where(scope: Scope | None, column: Any) -> ColumnElement[bool]:
+    return true() if scope is None else scope(column)
 
 
 def _reasons(balances: Any, plans: Any, past_due_before: date) -> ColumnElement[str]:
@@ -272,7 +276,7 @@ def hold_changes(
             .outerjoin(balances, balances.c.account_id == Account.id)
             .outerjoin(plans, plans.c.account_id == Account.id)
             .outerjoin(held, held.c.account_id == Account.id)
-            .where(true() if scope is None else scope(Account.id))
+            .where(_where(scope, Account.id))
             .subquery("decided")
         )  # fmt: skip
         query = select(decided).where(decided.c.now != decided.c.was)
