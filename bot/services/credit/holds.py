@@ -15,6 +15,7 @@ from bot.policy.credit import HOLD_DAYS_PAST_DUE, amount_to_limit, past_due_befo
 from bot.policy.money import format_money
 from bot.repositories import audit
 from bot.repositories import credit_holds as repo
+from bot.repositories import hold_changes as changes_repo
 
 
 @dataclass(frozen=True)
@@ -45,44 +46,51 @@ def reconcile_holds(
     few statements.
     """
     today = now.astimezone(zone or timezone.utc).date()
-    found = repo.hold_changes(session, account_ids, past_due_before(today, days_limit))
+    stamp = changes_repo.StartStamp(now, actor, why)
+    found = changes_repo.hold_changes(
+        session, account_ids, past_due_before(today, days_limit), stamp
+    )
     return record_hold_changes(session, found, now, actor, why)
 
 
 def record_hold_changes(
     session: Session,
-    found: Sequence[repo.HoldChange],
+    found: Sequence[changes_repo.HoldChange],
     now: datetime,
     actor: str,
     why: str,
 ) -> HoldChanges:
     """Writes the holds' starts, changes and releases and their audit events.
 
-    The one place a hold starts or ends: whatever else must follow a start or a release
-    (a notice, a change feed) belongs here.
+    The one place every start, change and release passes, whether the statement that found
+    a start wrote it already (``written``, PostgreSQL) or not: whatever else must follow
+    a start or a release (a notice, a change feed) belongs here.
     """
-    repo.write_hold_changes(session, found, now)
-    events: list[tuple[object, str, dict[str, Any]]] = []
-    for change in found:
-        detail: dict[str, Any] = {
-            "reasons": change.reasons.split(",") if change.reasons else [],
-            "why": why,
-            "open_balance": change.open_balance,
-            "credit_limit": change.credit_limit,
-        }
-        if change.hold_id is None:
-            action = "credit_hold_started"
-        elif change.reasons:
-            action, detail["previous"] = "credit_hold_changed", change.hold_reasons.split(",")
-        else:
-            action, detail["reasons"] = "credit_hold_released", change.hold_reasons.split(",")
-        events.append((change.account_number, action, detail))
+    changes_repo.write_hold_changes(session, found, now)
+    events = [_event(change, why) for change in found if not change.written]
     audit.record_many(session, at=now, entity="account", events=events, actor=actor)
     return HoldChanges(
-        started=tuple(str(e[0]) for e in events if e[1] == "credit_hold_started"),
-        changed=tuple(str(e[0]) for e in events if e[1] == "credit_hold_changed"),
-        released=tuple(str(e[0]) for e in events if e[1] == "credit_hold_released"),
+        started=tuple(c.account_number for c in found if c.hold_id is None),
+        changed=tuple(c.account_number for c in found if c.hold_id is not None and c.reasons),
+        released=tuple(c.account_number for c in found if c.hold_id is not None and not c.reasons),
     )
+
+
+def _event(change: changes_repo.HoldChange, why: str) -> tuple[str, str, dict[str, Any]]:
+    """The audit event of one change: (account number, action, detail)."""
+    detail: dict[str, Any] = {
+        "reasons": change.reasons.split(",") if change.reasons else [],
+        "why": why,
+        "open_balance": change.open_balance,
+        "credit_limit": change.credit_limit,
+    }
+    if change.hold_id is None:
+        return change.account_number, changes_repo.STARTED, detail
+    if change.reasons:
+        detail["previous"] = change.hold_reasons.split(",")
+        return change.account_number, "credit_hold_changed", detail
+    detail["reasons"] = change.hold_reasons.split(",")
+    return change.account_number, "credit_hold_released", detail
 
 
 def holds(session: Session) -> list[repo.HeldAccount]:

@@ -162,3 +162,35 @@ def test_many_accounts_start_change_and_release_in_one_call_each_audited(
         ("credit_hold_released", {"reasons": ["past_due"], "why": "paid",
                                   "open_balance": "0.00", "credit_limit": None}),
     ]  # fmt: skip
+
+
+def test_a_start_is_audited_in_the_very_text_the_audit_trail_writes(session: Session) -> None:
+    """On PostgreSQL the statement that finds the new holds writes their audit rows too:
+    the text is the one :func:`bot.repositories.audit.record` would have written."""
+    why = 'import "ñandú" invoices'
+    with session.begin():
+        seed(session)
+        reconcile_holds(session, None, NOW, "system", why)
+        stored = dict(
+            session.execute(
+                select(AuditEvent.entity_id, AuditEvent.detail).where(
+                    AuditEvent.action == "credit_hold_started"
+                )
+            ).all()
+        )
+        actors = set(session.scalars(select(AuditEvent.actor)))
+    expected = {
+        "S-OVER": ("100.00", "100.01", ["over_limit"]),
+        "S-61": (None, "10.00", ["past_due"]),
+        "S-PLAN": (None, "5.00", ["plan_default"]),
+        "S-ALL": ("10.00", "20.00", ["over_limit", "past_due", "plan_default"]),
+    }
+    assert stored == {
+        number: json.dumps(
+            {"reasons": reasons, "why": why, "open_balance": Decimal(balance),
+             "credit_limit": None if limit is None else Decimal(limit)},
+            default=str, sort_keys=True,
+        )
+        for number, (limit, balance, reasons) in expected.items()
+    }  # fmt: skip
+    assert actors == {"system"}
