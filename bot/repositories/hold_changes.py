@@ -137,6 +137,8 @@ def hold_changes(
     statement (their changes come back ``written``).
     """
     writes = start is not None and session.get_bind().dialect.name == "postgresql"
+    session.flush()  # the statements below go to the connection: no autoflush
+    connection = session.connection()
     found: list[HoldChange] = []
     for scope in scopes(session, account_ids):
         query = _decided(scope, past_due_before)
@@ -144,13 +146,13 @@ def hold_changes(
             "decided"
         )
         statement = _writing_starts(decided, start) if writes and start else select(decided)
+        rows = connection.execute(statement).all()
         found.extend(
             HoldChange(
-                row.id, row.account_number, row.now, row.hold_id, row.was,
-                as_decimal(row.open_balance), row.credit_limit,
-                writes and row.hold_id is None,
+                id_, number, now, hold_id, was, as_decimal(balance), limit,
+                writes and hold_id is None,
             )
-            for row in session.execute(statement)
+            for id_, number, limit, balance, now, hold_id, was in rows
         )  # fmt: skip
     return sorted(found, key=lambda change: change.account_number)
 
