@@ -93,7 +93,8 @@ def post_command(month: str, as_json: bool) -> None:
         raise InputError(f"--month: {month} has not ended yet")
     rules = app.settings.finance_charges
     with app.sessions() as session:
-        posted = post_finance_charges(session, year, number, app.clock.now(), rules, "collector")
+        now, days = app.clock.now(), app.settings.hold_days_past_due
+        posted = post_finance_charges(session, year, number, now, rules, "collector", days)
     found = [
         {"account_number": p.account_number, "invoice_number": p.invoice_number,
          "amount": format_money(p.amount)}

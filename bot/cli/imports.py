@@ -41,6 +41,7 @@ def import_(kind: str, file: Path, skip_invalid: bool, as_json: bool) -> None:
                 default_timezone=app.settings.default_timezone,
                 skip_invalid=skip_invalid,
                 progress=progress,
+                hold_days=app.settings.hold_days_past_due,
             )
 
         if rows >= PROGRESS_MIN_ROWS and sys.stderr.isatty() and not as_json:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from bot.imports.reading import Record
 from bot.imports.rows import RowError, RowInvalid
+from bot.policy.credit import HOLD_DAYS_PAST_DUE
 
 R = TypeVar("R")
 #: rows written per statement, and between two progress reports
@@ -33,12 +34,15 @@ class ImportContext:
             leaves the stored value alone, where a blank cell sets the default.
         now: the aware UTC instant stamped on created and updated rows.
         progress: told how many more rows were processed.
+        hold_days: days past due that put an account on credit hold
+            (``ARBOT_HOLD_DAYS_PAST_DUE``), for the holds the import starts or ends.
     """
 
     file: str
     columns: frozenset[str]
     now: datetime
     progress: Callable[[int], None]
+    hold_days: int = HOLD_DAYS_PAST_DUE
 
 
 @dataclass

@@ -28,6 +28,7 @@ from bot.imports.columns import column_set
 from bot.imports.context import Counts, ImportContext, Plan
 from bot.imports.reading import Record, read_csv
 from bot.imports.rows import RowError
+from bot.policy.credit import HOLD_DAYS_PAST_DUE
 from bot.repositories import credit_holds, ledger
 from bot.services.credit.holds import reconcile_holds
 
@@ -70,6 +71,7 @@ def import_file(
     default_timezone: ZoneInfo | None = None,
     skip_invalid: bool = False,
     progress: Callable[[int], None] | None = None,
+    hold_days: int = HOLD_DAYS_PAST_DUE,
 ) -> ImportReport:
     """Imports one CSV file of ``kind`` in one transaction.
 
@@ -83,6 +85,8 @@ def import_file(
         skip_invalid: import the valid rows and report the invalid ones instead of refusing
             the whole file.
         progress: called with the number of rows processed since the last call.
+        hold_days: days past due that put an account on credit hold
+            (``ARBOT_HOLD_DAYS_PAST_DUE``).
 
     Raises:
         InputError: ``kind`` is unknown or the file cannot be read.
@@ -94,7 +98,7 @@ def import_file(
     columns = column_set(kind)
     label = str(path)
     csv_file = read_csv(path, columns)
-    context = ImportContext(label, csv_file.columns, now, progress or _ignore)
+    context = ImportContext(label, csv_file.columns, now, progress or _ignore, hold_days)
     planner = _planner(kind, default_timezone)
     with session.begin():
         plan = planner(session, csv_file.records, context)
@@ -104,7 +108,8 @@ def import_file(
         counts = plan.write(session, context)
         if counts.changed and kind != "payments":  # payments reconcile as they are applied
             touched = credit_holds.stamped_accounts(session, kind, now)
-            reconcile_holds(session, touched, now, "system", f"import {kind}")
+            why = f"import {kind}"
+            reconcile_holds(session, touched, now, "system", why, days_limit=hold_days)
         report = _report(label, kind, len(csv_file.records) + len(csv_file.errors), counts, errors)
         if counts.changed:
             ledger.add_audit_event(

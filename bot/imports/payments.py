@@ -22,6 +22,7 @@ from bot.imports.context import Counts, ImportContext, batches, parse_records
 from bot.imports.reading import Record
 from bot.imports.rows import PaymentRow, RowError, parse_payment
 from bot.policy.allocation import OpenInvoice, allocate
+from bot.policy.credit import HOLD_DAYS_PAST_DUE
 from bot.repositories import ledger
 from bot.services.credit.holds import reconcile_holds
 from bot.services.credit.recoveries import reinstate_recovered
@@ -46,7 +47,7 @@ class PaymentPlan:
 
     def write(self, session: Session, context: ImportContext) -> Counts:
         """Applies the new payments in order, then writes them with their applications."""
-        record_payments(session, self.new, context.now, context.progress)
+        record_payments(session, self.new, context.now, context.progress, context.hold_days)
         context.progress(self.unchanged)
         return Counts(inserted=len(self.new), unchanged=self.unchanged)
 
@@ -68,12 +69,14 @@ def record_payments(
     new: Sequence[NewPayment],
     now: datetime,
     progress: Callable[[int], None] = lambda _count: None,
+    hold_days: int = HOLD_DAYS_PAST_DUE,
 ) -> dict[str, Applied]:
     """Records new payments and applies them in (received date, line) order; by payment id.
 
     The one cash application of arbot: the CSV import and a Stripe payment both come
     here. Nothing commits; the caller's transaction holds the payments, their
-    applications and the invoices' new open amounts.
+    applications and the invoices' new open amounts. ``hold_days`` is
+    ``ARBOT_HOLD_DAYS_PAST_DUE``, for the holds the payments end.
     """
     # a payment naming a written-off invoice recovers it: the amount is reinstated first
     reinstate_recovered(
@@ -108,7 +111,8 @@ def record_payments(
         progress(len(part))
     ledger.update_rows(session, Invoice, cash.invoice_updates(now))
     # a payment may bring an account back under its limit: its hold ends with it
-    reconcile_holds(session, {p.account_id for p in new}, now, "system", "payment")
+    paying = {p.account_id for p in new}
+    reconcile_holds(session, paying, now, "system", "payment", days_limit=hold_days)
     return recorded
 
 

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from bot.db.models import Account, Invoice, Payment, PaymentApplication, PaymentReversal
 from bot.policy.contact_windows import local_date
+from bot.policy.credit import HOLD_DAYS_PAST_DUE
 from bot.policy.payments import ZERO, reverse
 from bot.repositories import audit
 from bot.repositories import payment_requests as repo
@@ -42,6 +43,7 @@ def record_reversal(
     amount: Decimal,
     now: datetime,
     default_zone: ZoneInfo | None = None,
+    hold_days: int = HOLD_DAYS_PAST_DUE,
 ) -> str:
     """Records a refund or dispute of ``amount`` once per ``source``; what became of it:
     ``reversed``, ``waiting`` (no payment yet) or ``duplicate``."""
@@ -55,19 +57,23 @@ def record_reversal(
     payment = repo.payment_by_id(session, payment_intent)
     if payment is None:
         return "waiting"
-    apply_reversal(session, reversal, payment, now, default_zone)
+    apply_reversal(session, reversal, payment, now, default_zone, hold_days)
     return "reversed"
 
 
 def apply_waiting(
-    session: Session, payment: Payment, now: datetime, default_zone: ZoneInfo | None = None
+    session: Session,
+    payment: Payment,
+    now: datetime,
+    default_zone: ZoneInfo | None = None,
+    hold_days: int = HOLD_DAYS_PAST_DUE,
 ) -> int:
     """Applies the reversals that arrived before ``payment`` was recorded; how many."""
     waiting = [
         r for r in repo.reversals_of(session, payment.payment_id) if r.reversal_payment_id is None
     ]
     for reversal in waiting:
-        apply_reversal(session, reversal, payment, now, default_zone)
+        apply_reversal(session, reversal, payment, now, default_zone, hold_days)
     return len(waiting)
 
 
@@ -77,6 +83,7 @@ def apply_reversal(
     payment: Payment,
     now: datetime,
     default_zone: ZoneInfo | None = None,
+    hold_days: int = HOLD_DAYS_PAST_DUE,
 ) -> None:
     """Writes the negative ledger entry of ``reversal``, reopens invoices, escalates."""
     account = repo.lock_account(session, payment.account_id)
@@ -115,7 +122,8 @@ def apply_reversal(
         invoice.updated_at = now
     reversal.reversal_payment_id, reversal.applied_at = entry.id, now
     session.flush()
-    reconcile_holds(session, {account.id}, now, "system", f"payment {reversal.kind}")
+    why = f"payment {reversal.kind}"
+    reconcile_holds(session, {account.id}, now, "system", why, days_limit=hold_days)
     _audit_and_escalate(session, account, reversal, total, reopened, now)
 
 

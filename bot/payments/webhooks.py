@@ -37,6 +37,7 @@ from bot.payments import reversals
 from bot.payments.notices import notice_for, notice_to, queue_notice
 from bot.policy import payments as rules
 from bot.policy.contact_windows import local_date
+from bot.policy.credit import HOLD_DAYS_PAST_DUE
 from bot.policy.rules import Policy
 from bot.repositories import audit
 from bot.repositories import payment_requests as repo
@@ -56,6 +57,7 @@ class WebhookSettings:
     company: str
     policy: Policy
     default_zone: ZoneInfo | None = None
+    hold_days: int = HOLD_DAYS_PAST_DUE  # ARBOT_HOLD_DAYS_PAST_DUE
 
 
 @dataclass(frozen=True)
@@ -150,7 +152,8 @@ def _record(
     row = PaymentRow(
         0, intent, found.account_number, local_date(created, zone), amount, named, METHOD
     )
-    applied = record_payments(session, [NewPayment(row, found.account_id)], now)[intent]
+    paid = [NewPayment(row, found.account_id)]
+    applied = record_payments(session, paid, now, hold_days=settings.hold_days)[intent]
     allocations = [
         rules.Allocation(applied.numbers[i], share) for i, share in applied.by_invoice.items()
     ]
@@ -209,11 +212,14 @@ def _settle(
             default_zone=settings.default_zone,
             promises=found.pending_promise,
             plans=found.active_plan,
+            hold_days=settings.hold_days,
         )
     if found.reversals_waiting:
         payment = session.get(Payment, payment_id)
         if payment is not None:
-            reversals.apply_waiting(session, payment, now, settings.default_zone)
+            reversals.apply_waiting(
+                session, payment, now, settings.default_zone, settings.hold_days
+            )
     return settled
 
 
@@ -266,6 +272,7 @@ def _reverse(
         amount=amount,
         now=now,
         default_zone=settings.default_zone,
+        hold_days=settings.hold_days,
     )
     return Handled(outcome)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from bot.policy.aging import BUCKETS
@@ -56,6 +56,12 @@ def hold_reasons(
     if facts.plan_defaulted and facts.open_balance > 0:
         reasons.append("plan_default")
     return tuple(reasons)
+
+
+def past_due_before(today: date, days_limit: int = HOLD_DAYS_PAST_DUE) -> date:
+    """An undisputed open invoice due before this day is more than ``days_limit`` days past
+    due on ``today`` (the ``past_due`` reason, as a bound a query can compare with)."""
+    return today - timedelta(days=days_limit)
 
 
 def amount_to_limit(open_balance: Decimal, credit_limit: Decimal | None) -> Decimal:

@@ -81,7 +81,12 @@ def charge(overdue_open: Decimal, rules: ChargeRules) -> Decimal:
 
 def invoice_number(account_number: str, year: int, month: int) -> str:
     """``FC-{account_number}-{YYYYMM}``."""
-    return f"{PREFIX}{account_number}-{year:04d}{month:02d}"
+    return f"{PREFIX}{account_number}{number_suffix(year, month)}"
+
+
+def number_suffix(year: int, month: int) -> str:
+    """What follows the account number in the month's charge number: ``-{YYYYMM}``."""
+    return f"-{year:04d}{month:02d}"
 
 
 def issue_and_due(year: int, month: int) -> tuple[date, date]:

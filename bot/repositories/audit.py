@@ -6,11 +6,10 @@ import json
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from bot.db.models import AuditEvent
-from bot.repositories.ledger import table
+from bot.repositories.bulk_writes import insert_set
 
 
 def record(
@@ -46,7 +45,7 @@ def record_many(
     events: Sequence[tuple[object, str, Mapping[str, object] | None]],
     actor: str = "bot",
 ) -> None:
-    """:func:`record` for many ``(entity id, action, detail)`` events, in one statement."""
+    """:func:`record` for many ``(entity id, action, detail)`` events, set-based."""
     if not events:
         return
     rows = [
@@ -55,4 +54,4 @@ def record_many(
          "detail": json.dumps(dict(detail or {}), default=str, sort_keys=True)}
         for entity_id, action, detail in events
     ]  # fmt: skip
-    session.execute(insert(table(AuditEvent)), rows)
+    insert_set(session, AuditEvent, rows)

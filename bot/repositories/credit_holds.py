@@ -2,24 +2,41 @@
 
 The facts of many accounts are read in one statement per chunk of ids (all accounts when
 no ids are given): open balance, limit, oldest undisputed open due date and whether the
-latest plan defaulted. Nothing here commits.
+latest plan defaulted (:mod:`bot.repositories.hold_changes` decides the holds to start,
+change and release from the same subqueries). Nothing here commits.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from functools import partial
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, select, true
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    and_,
+    any_,
+    bindparam,
+    exists,
+    func,
+    select,
+    true,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from bot.db.models import Account, CreditHold, Dispute, Invoice, PaymentPlan
 from bot.db.types import as_decimal
 from bot.policy.credit import HoldFacts
-from bot.repositories.ledger import member_of
+from bot.repositories.ledger import CHUNK, chunks
+
+#: builds the condition that a column holds one of a chunk of account ids
+Scope = Callable[[Any], ColumnElement[bool]]
 
 
 @dataclass(frozen=True)
@@ -44,7 +61,8 @@ class HeldAccount:
     credit_limit: Decimal | None
 
 
-def _balances() -> Any:
+def open_balances(scope: Scope | None = None) -> Any:
+    """Per account (in ``scope``): its open balance and oldest undisputed open due date."""
     disputed = (
         exists()
         .where(Dispute.invoice_id == Invoice.id, Dispute.status == "open")
@@ -57,14 +75,18 @@ def _balances() -> Any:
             func.sum(Invoice.open_amount).filter(is_open).label("open_balance"),
             func.min(Invoice.due_date).filter(is_open, ~disputed).label("oldest_due"),
         )
+        .where(where_in(scope, Invoice.account_id))
         .group_by(Invoice.account_id)
         .subquery("balances")
     )
 
 
-def _latest_plans() -> Any:
+def latest_plans(scope: Scope | None = None) -> Any:
+    """Per account (in ``scope``): the status of its latest payment plan."""
+    """Per account (in ``scope``): the status of its latest payment plan."""
     latest = (
         select(PaymentPlan.account_id, func.max(PaymentPlan.id).label("plan_id"))
+        .where(where_in(scope, PaymentPlan.account_id))
         .group_by(PaymentPlan.account_id)
         .subquery("latest")
     )
@@ -75,28 +97,19 @@ def _latest_plans() -> Any:
     )
 
 
-def _conditions(
-    session: Session, column: Any, ids: Collection[int] | None
-) -> Iterator[ColumnElement[bool]]:
-    if ids is None:
-        yield true()
-    elif ids:
-        yield from member_of(session, column, ids)
-
-
 def facts(session: Session, account_ids: Collection[int] | None) -> list[AccountFacts]:
     """The hold facts and open holds of the accounts ``account_ids`` (None: every account).
 
     One statement per chunk of ids: an import of many accounts reads them in a few.
     """
-    balances, plans = _balances(), _latest_plans()
     held = (
         select(CreditHold.account_id, CreditHold.id, CreditHold.reasons)
         .where(CreditHold.released_at.is_(None))
         .subquery("held")
     )
     found: list[AccountFacts] = []
-    for condition in _conditions(session, Account.id, account_ids):
+    for scope in scopes(session, account_ids):
+        balances, plans = open_balances(scope), latest_plans(scope)
         query: Select[Any] = (
             select(
                 Account.id,
@@ -111,7 +124,7 @@ def facts(session: Session, account_ids: Collection[int] | None) -> list[Account
             .outerjoin(balances, balances.c.account_id == Account.id)
             .outerjoin(plans, plans.c.account_id == Account.id)
             .outerjoin(held, held.c.account_id == Account.id)
-            .where(condition)
+            .where(where_in(scope, Account.id))
         )
         for row in session.execute(query):
             oldest: date | None = row.oldest_due
@@ -134,7 +147,7 @@ def facts(session: Session, account_ids: Collection[int] | None) -> list[Account
 
 def held_accounts(session: Session) -> list[HeldAccount]:
     """The accounts on hold now, longest held first."""
-    balances = _balances()
+    balances = open_balances()
     query = (
         select(
             Account.account_number,
@@ -181,3 +194,30 @@ def stamped_accounts(session: Session, kind: str, at: datetime) -> set[int]:
     else:
         query = select(Invoice.account_id).where(Invoice.updated_at == at).distinct()
     return set(session.scalars(query))
+
+
+def scopes(session: Session, ids: Collection[int] | None) -> Iterator[Scope | None]:
+    """One account-id condition builder per chunk of ``ids`` (None: every account).
+
+    PostgreSQL takes all the ids as one array, so the invoices are read in one pass.
+    """
+    if ids is None:
+        yield None
+    elif session.get_bind().dialect.name == "postgresql":
+        yield partial(_member, values=sorted(ids), array=True)
+    else:
+        for part in chunks(sorted(ids), CHUNK // 2):  # bound three times: well under 999
+            yield partial(_member, values=part, array=False)
+
+
+def _member(column: Any, values: Sequence[int], *, array: bool) -> ColumnElement[bool]:
+    if array:
+        return cast(
+            ColumnElement[bool],
+            column == any_(bindparam(None, list(values), type_=ARRAY(Integer()))),
+        )
+    return cast(ColumnElement[bool], column.in_(values))
+
+
+def where_in(scope: Scope | None, column: Any) -> ColumnElement[bool]:
+    return true() if scope is None else scope(column)

@@ -49,7 +49,8 @@ def _post_finance_charges(app: Container, now: datetime) -> None:
     zone = app.settings.default_timezone or timezone.utc
     year, month = last_closed_month(now.astimezone(zone).date())
     with app.sessions() as session:
-        post_finance_charges(session, year, month, now, rules)
+        days = app.settings.hold_days_past_due
+        post_finance_charges(session, year, month, now, rules, hold_days=days)
 
 
 def _propose_write_offs(app: Container, now: datetime) -> None:

@@ -81,6 +81,7 @@ class _Review:
     now: datetime
     policy: Policy
     default_zone: ZoneInfo | None
+    hold_days: int = HOLD_DAYS_PAST_DUE
 
     def today(self, timezone: str | None) -> tuple[ZoneInfo | None, date]:
         zone = customer_zone(timezone, self.default_zone)
@@ -108,7 +109,7 @@ def evaluate_day(
             (``ARBOT_HOLD_DAYS_PAST_DUE``): invoices cross it as days pass.
     """
     started = time.perf_counter()
-    review = _Review(now, policy, default_zone)
+    review = _Review(now, policy, default_zone, hold_days)
     summary = ReviewSummary()
     after_id: int | None = 0
     while after_id is not None:
@@ -230,6 +231,7 @@ def settle_paid(
     default_zone: ZoneInfo | None = None,
     promises: bool = True,
     plans: bool = True,
+    hold_days: int = HOLD_DAYS_PAST_DUE,
 ) -> Settled:
     """Settles, inside the caller's transaction, what the account's payments now cover.
 
@@ -237,9 +239,10 @@ def settle_paid(
     payment): a promise reached is kept, covered installments are paid, a plan paid in
     full is completed. Only those: breaking and missing stay the calendar's, decided by
     the daily review. ``promises`` or ``plans`` False: the caller knows the account has no
-    pending promise or no active plan, so they are not looked for.
+    pending promise or no active plan, so they are not looked for. ``hold_days`` is
+    ``ARBOT_HOLD_DAYS_PAST_DUE``, for the holds a completed or defaulted plan changes.
     """
-    review = _Review(now, policy, default_zone)
+    review = _Review(now, policy, default_zone, hold_days)
     pending = (
         repo.pending_promises(session, after_id=0, limit=BATCH, account_id=account_id)
         if promises
@@ -306,7 +309,9 @@ def _plan_page(
         if plans:  # a defaulted plan holds its account; a completed one no longer does
             session.flush()
             changed = {accounts[p["id"]] for p in plans}
-            reconcile_holds(session, changed, review.now, "system", "plan review")
+            reconcile_holds(
+                session, changed, review.now, "system", "plan review", days_limit=review.hold_days
+            )
         for change in defaulted:
             summary.escalations += _escalate_default(
                 session, accounts[change["id"]], change, review

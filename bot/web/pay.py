@@ -114,7 +114,10 @@ def wiring(built: Container, postman: Postman, gateway: CheckoutGateway | None =
         gateway=(lambda: gateway) if gateway is not None else real_gateway,
         checkout=checkout.CheckoutSettings(links, settings.company_name, settings.payment_methods),
         events=webhooks.WebhookSettings(
-            settings.company_name, settings.policy, settings.default_timezone
+            settings.company_name,
+            settings.policy,
+            settings.default_timezone,
+            settings.hold_days_past_due,
         ),
         webhook_secret=settings.stripe_webhook_secret,
     )

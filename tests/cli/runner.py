@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,12 +26,19 @@ class Result:
 
 
 def arbot(
-    *args: str, database: str, now: str = NOW, stdin: str = "", cwd: Path | None = None
+    *args: str,
+    database: str,
+    now: str = NOW,
+    stdin: str = "",
+    cwd: Path | None = None,
+    settings: Mapping[str, str] | None = None,
 ) -> Result:
+    """Runs ``arbot ARGS`` on ``database`` at ``now``; ``settings``: more ``ARBOT_…``."""
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("ARBOT_")},
         "ARBOT_DATABASE_URL": database,
         "ARBOT_NOW": now,
+        **(settings or {}),
     }
     done = subprocess.run(
         [str(ARBOT), *args],

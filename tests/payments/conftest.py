@@ -16,6 +16,7 @@ import asyncio
 import dataclasses
 import secrets
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from decimal import Decimal
@@ -46,9 +47,12 @@ INVOICES = (
 )
 
 
-def stripe_settings(database_url: str, api_url: str, now: datetime = NOW) -> Settings:
+def stripe_settings(
+    database_url: str, api_url: str, now: datetime = NOW, extra: Mapping[str, str] | None = None
+) -> Settings:
     return load_settings(
         {
+            **(extra or {}),
             "ARBOT_DATABASE_URL": database_url,
             "ARBOT_NOW": now.isoformat(),
             "ARBOT_PUBLIC_URL": PUBLIC_URL,
@@ -164,8 +168,17 @@ class PayDesk:
 
 @pytest.fixture
 def desk(engine: Engine, stripe_api: FakeStripe) -> Iterator[PayDesk]:
+    with open_desk(engine, stripe_api) as opened:
+        yield opened
+
+
+@contextmanager
+def open_desk(
+    engine: Engine, stripe_api: FakeStripe, extra: Mapping[str, str] | None = None
+) -> Iterator[PayDesk]:
+    """The desk of the ``desk`` fixture, with ``extra`` settings (``ARBOT_…``) if given."""
     settings = stripe_settings(
-        engine.url.render_as_string(hide_password=False), stripe_api.base_url
+        engine.url.render_as_string(hide_password=False), stripe_api.base_url, extra=extra
     )
     with engine.connect() as connection:
         outer = connection.begin()

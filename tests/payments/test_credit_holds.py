@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 
-from bot.db.models import Account, AuditEvent, CreditHold
+from bot.db.models import Account, AuditEvent, CreditHold, Invoice
 from bot.services.credit.holds import reconcile_holds
-from tests.payments.conftest import NOW, PayDesk
+from tests.fakes.stripe_api import FakeStripe
+from tests.payments.conftest import NOW, PayDesk, open_desk
 
 CENTS = 100
 
@@ -44,3 +45,27 @@ def test_a_stripe_payment_releases_the_hold_and_a_refund_starts_it_again(desk: P
             "credit_hold_released",
             "credit_hold_started",
         ]
+
+
+def test_a_stripe_payment_keeps_the_hold_at_the_days_past_due_setting(
+    engine: Engine, stripe_api: FakeStripe
+) -> None:
+    """``ARBOT_HOLD_DAYS_PAST_DUE=30``: I-1 is 52 days past due, so paying I-2 by Stripe
+    leaves the ``past_due`` hold the daily review started (the default 60 would end it)."""
+    with open_desk(engine, stripe_api, {"ARBOT_HOLD_DAYS_PAST_DUE": "30"}) as desk:
+        with desk.sessions() as session, session.begin():
+            reconcile_holds(
+                session, {desk.account_id}, NOW, "system", "daily review", days_limit=30
+            )
+        assert on_hold(desk) == ["past_due"]
+        desk.pay(desk.link("invoice", target="I-2"))
+        assert on_hold(desk) == ["past_due"]
+        with desk.sessions() as session:
+            paid = session.scalars(
+                select(Invoice.open_amount).where(Invoice.invoice_number == "I-2")
+            )
+            assert list(paid) == [Decimal("0.00")]
+            actions = session.scalars(
+                select(AuditEvent.action).where(AuditEvent.action.like("credit_hold%"))
+            )
+            assert list(actions) == ["credit_hold_started"]

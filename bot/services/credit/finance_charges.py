@@ -20,11 +20,12 @@ from sqlalchemy.orm import Session
 from bot.db.models import Credit, Invoice, User
 from bot.errors import Conflict, InputError, NotFound
 from bot.policy import finance_charges as rules_
+from bot.policy.credit import HOLD_DAYS_PAST_DUE
 from bot.policy.finance_charges import ChargeRules
 from bot.repositories import audit, users
 from bot.repositories import finance_charges as repo
+from bot.repositories.bulk_writes import insert_set
 from bot.repositories.credit_report import WAIVER_REASON
-from bot.repositories.ledger import insert_rows
 from bot.services.credit.holds import reconcile_holds
 
 #: the longest reason a waiver keeps
@@ -52,10 +53,13 @@ def post_finance_charges(
     now: datetime,
     rules: ChargeRules,
     actor: str = "system",
+    hold_days: int = HOLD_DAYS_PAST_DUE,
 ) -> list[PostedCharge]:
     """Posts the finance charges of month ``year-month``; those posted before are skipped.
 
-    Nothing is posted when the rate is 0 (finance charges off).
+    Nothing is posted when the rate is 0 (finance charges off). The charged accounts'
+    holds follow, ``hold_days`` (``ARBOT_HOLD_DAYS_PAST_DUE``) past due deciding
+    ``past_due``.
     """
     if not rules.enabled:
         return []
@@ -63,16 +67,16 @@ def post_finance_charges(
     issued, due = rules_.issue_and_due(year, month)
     with session.begin():
         due_before = rules_.charged_before(year, month, rules.grace_days)
-        found = repo.overdue_open(session, end, due_before, consumers=rules.consumers)
-        numbers = {
-            f.account_id: rules_.invoice_number(f.account_number, year, month) for f in found
-        }
-        posted_before = repo.existing(session, list(numbers.values()))
+        suffix = rules_.number_suffix(year, month)
+        found = repo.overdue_open(
+            session, end, due_before, consumers=rules.consumers, suffix=suffix
+        )
         posted: list[PostedCharge] = []
         rows: list[dict[str, Any]] = []
         for item in found:
-            number, amount = numbers[item.account_id], rules_.charge(item.overdue_open, rules)
-            if number in posted_before or amount <= 0:
+            number = rules_.invoice_number(item.account_number, year, month)
+            amount = rules_.charge(item.overdue_open, rules)
+            if amount <= 0:
                 continue
             rows.append(
                 {"invoice_number": number, "account_id": item.account_id, "issue_date": issued,
@@ -80,7 +84,7 @@ def post_finance_charges(
                  "created_at": now, "updated_at": now}
             )  # fmt: skip
             posted.append(PostedCharge(item.account_number, number, amount))
-        insert_rows(session, Invoice, rows)
+        insert_set(session, Invoice, rows)
         audit.record_many(
             session, at=now, entity="invoice", actor=actor,
             events=[(p.invoice_number, "finance_charge_posted",
@@ -90,7 +94,7 @@ def post_finance_charges(
         if rows:
             why = f"finance charges {year:04d}-{month:02d}"
             charged = {int(r["account_id"]) for r in rows}
-            reconcile_holds(session, charged, now, actor, why)
+            reconcile_holds(session, charged, now, actor, why, days_limit=hold_days)
     return posted
 
 

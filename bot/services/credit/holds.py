@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from decimal import Decimal
@@ -11,11 +11,11 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from bot.db.models import CreditHold
-from bot.policy.credit import HOLD_DAYS_PAST_DUE, amount_to_limit, hold_reasons
+from bot.policy.credit import HOLD_DAYS_PAST_DUE, amount_to_limit, past_due_before
 from bot.policy.money import format_money
 from bot.repositories import audit
 from bot.repositories import credit_holds as repo
+from bot.repositories import hold_changes as changes_repo
 
 
 @dataclass(frozen=True)
@@ -42,49 +42,55 @@ def reconcile_holds(
     Runs in the caller's transaction (it never commits), so a hold starts or ends with
     the change that caused it. Each start, change of reasons and release is audited with
     its reasons, ``actor`` and ``why`` (the cause: ``import invoices``, ``payment`` …).
+    The reasons are decided in SQL and written set-based, so a whole portfolio takes a
+    few statements.
     """
     today = now.astimezone(zone or timezone.utc).date()
-    started: list[str] = []
-    changed: list[str] = []
-    released: list[str] = []
-    for found in repo.facts(session, account_ids):
-        reasons = hold_reasons(found.facts, today, days_limit)
-        if found.hold_reasons == ",".join(reasons):
-            continue  # no hold and no reason, or the same reasons as the open hold's
-        hold = None if found.hold_id is None else session.get(CreditHold, found.hold_id)
-        detail: dict[str, Any] = {
-            "reasons": list(reasons),
-            "why": why,
-            "open_balance": found.facts.open_balance,
-            "credit_limit": found.facts.credit_limit,
-        }
-        if reasons and hold is None:
-            session.add(
-                CreditHold(account_id=found.account_id, reasons=",".join(reasons), started_at=now)
-            )
-            action, into = "credit_hold_started", started
-        elif reasons and hold is not None and hold.reasons != ",".join(reasons):
-            detail["previous"] = hold.reasons.split(",")
-            hold.reasons = ",".join(reasons)
-            action, into = "credit_hold_changed", changed
-        elif not reasons and hold is not None:
-            detail["reasons"] = hold.reasons.split(",")
-            hold.released_at = now
-            action, into = "credit_hold_released", released
-        else:
-            continue
-        audit.record(
-            session,
-            at=now,
-            entity="account",
-            entity_id=found.account_number,
-            action=action,
-            detail=detail,
-            actor=actor,
-        )
-        into.append(found.account_number)
-    session.flush()
-    return HoldChanges(tuple(started), tuple(changed), tuple(released))
+    stamp = changes_repo.StartStamp(now, actor, why)
+    found = changes_repo.hold_changes(
+        session, account_ids, past_due_before(today, days_limit), stamp
+    )
+    return record_hold_changes(session, found, now, actor, why)
+
+
+def record_hold_changes(
+    session: Session,
+    found: Sequence[changes_repo.HoldChange],
+    now: datetime,
+    actor: str,
+    why: str,
+) -> HoldChanges:
+    """Writes the holds' starts, changes and releases and their audit events.
+
+    The one place every start, change and release passes, whether the statement that found
+    a start wrote it already (``written``, PostgreSQL) or not: whatever else must follow
+    a start or a release (a notice, a change feed) belongs here.
+    """
+    changes_repo.write_hold_changes(session, found, now)
+    events = [_event(change, why) for change in found if not change.written]
+    audit.record_many(session, at=now, entity="account", events=events, actor=actor)
+    return HoldChanges(
+        started=tuple(c.account_number for c in found if c.hold_id is None),
+        changed=tuple(c.account_number for c in found if c.hold_id is not None and c.reasons),
+        released=tuple(c.account_number for c in found if c.hold_id is not None and not c.reasons),
+    )
+
+
+def _event(change: changes_repo.HoldChange, why: str) -> tuple[str, str, dict[str, Any]]:
+    """The audit event of one change: (account number, action, detail)."""
+    detail: dict[str, Any] = {
+        "reasons": change.reasons.split(",") if change.reasons else [],
+        "why": why,
+        "open_balance": change.open_balance,
+        "credit_limit": change.credit_limit,
+    }
+    if change.hold_id is None:
+        return change.account_number, changes_repo.STARTED, detail
+    if change.reasons:
+        detail["previous"] = change.hold_reasons.split(",")
+        return change.account_number, "credit_hold_changed", detail
+    detail["reasons"] = change.hold_reasons.split(",")
+    return change.account_number, "credit_hold_released", detail
 
 
 def holds(session: Session) -> list[repo.HeldAccount]:

@@ -109,6 +109,24 @@ def test_posting_a_month_again_posts_nothing(session: Session) -> None:
         assert session.execute(count).scalar_one() == 1
 
 
+def test_posting_again_posts_only_the_accounts_still_missing_their_charge(
+    session: Session,
+) -> None:
+    seed(session)
+    post_finance_charges(session, 2026, 10, NOW, RULES)  # business only: B
+    rules = ChargeRules(rate=Decimal("1.5"), consumers=True)
+    posted = post_finance_charges(session, 2026, 10, NOW, rules)
+    assert [(p.invoice_number, p.amount) for p in posted] == [("FC-C-202610", Decimal("10.50"))]
+    with session.begin():
+        audited = session.scalars(
+            select(AuditEvent.entity_id)
+            .where(AuditEvent.action == "finance_charge_posted")
+            .order_by(AuditEvent.id)
+        ).all()
+        assert audited == ["FC-B-202610", "FC-C-202610"]
+        assert set(charges(session)) == {"FC-B-202610", "FC-C-202610"}
+
+
 def test_consumers_are_charged_only_when_enabled(session: Session) -> None:
     seed(session)
     rules = ChargeRules(rate=Decimal("1.5"), consumers=True)
