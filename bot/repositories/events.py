@@ -229,5 +229,5 @@ def _numbers(session: Session, account_ids: Collection[int]) -> dict[int, str]:
     found: dict[int, str] = {}
     for condition in member_of(session, Account.id, account_ids):
         query = select(Account.id, Account.account_number).where(condition)
-        found.update(dict(session.execute(query).tuples()))
+        found.update({k: v for k, v in session.execute(query).tuples()})
     return found
