@@ -99,9 +99,14 @@ def test_a_rolled_back_transaction_writes_no_event_and_takes_no_id(
     sessions = make_session_factory(postgres_engine)
     with sessions() as session, session.begin():
         start = events.last_id(session)
-    with pytest.raises(RuntimeError), sessions() as session, session.begin():
-        events.emit(session, "payment.received", at=NOW, account_number="X", data={})
-        raise RuntimeError("the change fails")
+
+    def failing_change() -> None:
+        with sessions() as session, session.begin():
+            events.emit(session, "payment.received", at=NOW, account_number="X", data={})
+            raise RuntimeError("the change fails")
+
+    with pytest.raises(RuntimeError):
+        failing_change()
     with sessions() as session, session.begin():
         events.emit(session, "payment.received", at=NOW, account_number="Y", data={})
     try:

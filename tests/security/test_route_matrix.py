@@ -165,9 +165,7 @@ CALLERS = ("anonymous", *ROLES, *(f"token:{role}" for role in (*ROLES, INTEGRATI
 
 def may(caller: Caller, least: str | None) -> bool:
     return (
-        caller.role in ROLES
-        and least in ROLES
-        and (ROLES.index(caller.role) >= ROLES.index(least))
+        caller.role in ROLES and least in ROLES and (ROLES.index(caller.role) >= ROLES.index(least))
     )
 
 

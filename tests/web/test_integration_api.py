@@ -87,15 +87,14 @@ def objects_of(text: str) -> list[dict[str, Any]]:
 def test_customers_invoices_and_payments_are_upserted_and_a_second_post_changes_nothing(
     erp: Erp,
 ) -> None:
-    first = [erp.load(k, objects_of(t)) for k, t in
-             (("customers", CUSTOMERS), ("invoices", INVOICES), ("payments", PAYMENTS))]  # fmt: skip
+    files = (("customers", CUSTOMERS), ("invoices", INVOICES), ("payments", PAYMENTS))
+    first = [erp.load(kind, objects_of(text)) for kind, text in files]
     before = erp.rows()
-    again = [erp.load(k, objects_of(t)) for k, t in
-             (("customers", CUSTOMERS), ("invoices", INVOICES), ("payments", PAYMENTS))]  # fmt: skip
+    again = [erp.load(kind, objects_of(text)) for kind, text in files]
 
     assert [a["inserted"] for a in first] == [2, 4, 2]
-    assert [(a["inserted"], a["updated"], a["unchanged"]) for a in again] == [(0, 0, 2),
-                                                                            (0, 0, 4), (0, 0, 2)]  # fmt: skip
+    counts = [(a["inserted"], a["updated"], a["unchanged"]) for a in again]
+    assert counts == [(0, 0, 2), (0, 0, 4), (0, 0, 2)]
     assert erp.rows() == before
     with erp.console.sessions() as session:
         query = select(Invoice.invoice_number, Invoice.open_amount)
@@ -166,8 +165,8 @@ def test_an_idempotency_key_replays_the_first_answer_and_another_body_is_409(erp
     other = erp.post("customers", customers[:1], key="batch-1")
 
     assert first.status_code == replay.status_code == 200
-    assert replay.json() == first.json() == {"kind": "customers", "received": 2,
-                                             "inserted": 2, "updated": 0, "unchanged": 0}  # fmt: skip
+    summary = {"kind": "customers", "received": 2, "inserted": 2, "updated": 0, "unchanged": 0}
+    assert replay.json() == first.json() == summary
     assert other.status_code == 409
     assert other.json()["field"] == "Idempotency-Key"
     assert erp.rows() == before
