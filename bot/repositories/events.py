@@ -128,6 +128,22 @@ def page(session: Session, *, after: int, limit: int) -> list[StoredEvent]:
     ]
 
 
+def page_json(session: Session, *, after: int, limit: int) -> tuple[list[str], int]:
+    """The events after id ``after`` as JSON texts, oldest first (their ``data`` spliced
+    in as stored, not parsed again), and the last id of the page (``after`` when none)."""
+    rows = session.execute(
+        select(FeedEvent.id, FeedEvent.type, FeedEvent.occurred_at, FeedEvent.account_number,
+               FeedEvent.data)
+        .where(FeedEvent.id > after).order_by(FeedEvent.id).limit(limit)
+    ).tuples().all()  # fmt: skip
+    texts = [
+        f'{{"id":{i},"type":{json.dumps(kind)},"occurred_at":"{at.isoformat()}",'
+        f'"account_number":{json.dumps(account)},"data":{data}}}'
+        for i, kind, at, account, data in rows
+    ]
+    return texts, rows[-1][0] if rows else after
+
+
 def last_id(session: Session) -> int:
     """The newest event id (0 before the first)."""
     return int(session.scalar(select(FeedCounter.last_id).where(FeedCounter.id == 1)) or 0)

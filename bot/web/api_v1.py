@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot.clock import Clock
@@ -34,14 +34,14 @@ from bot.web import openapi
 PREFIX = "/api/v1/"
 #: the body limit of the ingestion routes: 1,000 customers with every column fit
 MAX_BODY_BYTES = 4 * 1024 * 1024
-Handler = Callable[[Request, Caller], Awaitable[JSONResponse]]
+Handler = Callable[[Request, Caller], Awaitable[Response]]
 
 
 def routes(sessions: Any, clock: Clock, zone: ZoneInfo | None) -> list[Route]:
     """The integration routes and the OpenAPI document."""
 
-    def guarded(handler: Handler) -> Callable[[Request], Awaitable[JSONResponse]]:
-        async def endpoint(request: Request) -> JSONResponse:
+    def guarded(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
+        async def endpoint(request: Request) -> Response:
             caller = await run_in_threadpool(_caller, sessions, request)
             if caller is None:
                 return JSONResponse(
@@ -68,7 +68,7 @@ def routes(sessions: Any, clock: Clock, zone: ZoneInfo | None) -> list[Route]:
 
         return endpoint
 
-    async def events(request: Request, _caller: Caller) -> JSONResponse:
+    async def events(request: Request, _caller: Caller) -> Response:
         try:
             after = int(request.query_params.get("after", "0"))
             limit = int(request.query_params.get("limit", str(feed.DEFAULT_LIMIT)))
@@ -78,7 +78,8 @@ def routes(sessions: Any, clock: Clock, zone: ZoneInfo | None) -> list[Route]:
             return _bad("after", f"{after} is negative")
         if not 1 <= limit <= feed.MAX_LIMIT:
             return _bad("limit", f"{limit} is not between 1 and {feed.MAX_LIMIT}")
-        return JSONResponse(await run_in_threadpool(feed.page, sessions, after, limit))
+        body = await run_in_threadpool(feed.page_body, sessions, after, limit)
+        return Response(body, media_type="application/json")
 
     async def document(_request: Request) -> JSONResponse:
         return JSONResponse(openapi.document())
