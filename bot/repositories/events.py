@@ -57,7 +57,7 @@ FEED_TYPES: Mapping[tuple[str, str], str] = {
     ("escalation", "resolved"): "escalation.resolved",
     ("account", "credit_hold_started"): "credit_hold.started",
     ("account", "credit_hold_released"): "credit_hold.released",
-    ("write_off", "approved"): "write_off.approved",
+    ("write_off", "write_off_approved"): "write_off.approved",
     ("contact_preference", "opt_out"): "contact.opted_out",
     ("contact_preference", "opt_in"): "contact.opted_in",
     ("contact_preference", "cease"): "contact.ceased",
