@@ -7,7 +7,7 @@ latest plan defaulted. Nothing here commits.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from bot.db.models import Account, CreditHold, Dispute, Invoice, PaymentPlan
 from bot.db.types import as_decimal
 from bot.policy.credit import HoldFacts
-from bot.repositories.ledger import member_of
+from bot.repositories.ledger import chunks, member_of
 
 
 @dataclass(frozen=True)
@@ -44,22 +44,23 @@ class HeldAccount:
     credit_limit: Decimal | None
 
 
-def _balances() -> Any:
+def _balances(where: ColumnElement[bool] | None = None) -> Any:
+    """Open balance and oldest undisputed due date per account (``where``: of the invoices
+    it names only, so a few accounts do not aggregate the whole ledger)."""
     disputed = (
         exists()
         .where(Dispute.invoice_id == Invoice.id, Dispute.status == "open")
         .correlate(Invoice)
     )
     is_open = Invoice.open_amount > 0
-    return (
-        select(
-            Invoice.account_id,
-            func.sum(Invoice.open_amount).filter(is_open).label("open_balance"),
-            func.min(Invoice.due_date).filter(is_open, ~disputed).label("oldest_due"),
-        )
-        .group_by(Invoice.account_id)
-        .subquery("balances")
+    query = select(
+        Invoice.account_id,
+        func.sum(Invoice.open_amount).filter(is_open).label("open_balance"),
+        func.min(Invoice.due_date).filter(is_open, ~disputed).label("oldest_due"),
     )
+    if where is not None:
+        query = query.where(where)
+    return query.group_by(Invoice.account_id).subquery("balances")
 
 
 def _latest_plans() -> Any:
@@ -75,28 +76,23 @@ def _latest_plans() -> Any:
     )
 
 
-def _conditions(
-    session: Session, column: Any, ids: Collection[int] | None
-) -> Iterator[ColumnElement[bool]]:
-    if ids is None:
-        yield true()
-    elif ids:
-        yield from member_of(session, column, ids)
-
-
 def facts(session: Session, account_ids: Collection[int] | None) -> list[AccountFacts]:
     """The hold facts and open holds of the accounts ``account_ids`` (None: every account).
 
     One statement per chunk of ids: an import of many accounts reads them in a few.
     """
-    balances, plans = _balances(), _latest_plans()
+    plans = _latest_plans()
     held = (
         select(CreditHold.account_id, CreditHold.id, CreditHold.reasons)
         .where(CreditHold.released_at.is_(None))
         .subquery("held")
     )
     found: list[AccountFacts] = []
-    for condition in _conditions(session, Account.id, account_ids):
+    for part in _parts(account_ids):
+        condition = true() if part is None else _one(member_of(session, Account.id, part))
+        balances = _balances(
+            None if part is None else _one(member_of(session, Invoice.account_id, part))
+        )
         query: Select[Any] = (
             select(
                 Account.id,
@@ -130,6 +126,19 @@ def facts(session: Session, account_ids: Collection[int] | None) -> list[Account
                 )
             )
     return found
+
+
+def _parts(ids: Collection[int] | None) -> Iterator[Sequence[int] | None]:
+    """None for every account, else the ids in chunks one membership test covers."""
+    if ids is None:
+        yield None
+    else:
+        yield from chunks(sorted(ids))
+
+
+def _one(conditions: Iterator[ColumnElement[bool]]) -> ColumnElement[bool]:
+    [condition] = conditions
+    return condition
 
 
 def held_accounts(session: Session) -> list[HeldAccount]:
