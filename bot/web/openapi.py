@@ -12,8 +12,7 @@ from typing import Any
 
 from bot.imports.columns import COLUMN_SETS
 from bot.imports.objects import MAX_OBJECTS
-from bot.repositories.events import TYPES
-from bot.services.integration.feed import MAX_LIMIT
+from bot.services.integration.feed import MAX_LIMIT, TYPES
 
 Schema = dict[str, Any]
 

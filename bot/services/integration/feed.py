@@ -11,6 +11,9 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.repositories import events
+from bot.repositories.events import TYPES
+
+__all__ = ["DEFAULT_LIMIT", "MAX_LIMIT", "TYPES", "page", "page_body"]
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1_000
