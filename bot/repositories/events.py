@@ -165,6 +165,7 @@ def _write_pending(session: Session) -> None:
     pending: list[Noted] = session.info.pop(_PENDING, [])
     if not pending:
         return
+    session.flush()  # every other change first: the counter's lock is the last one taken
     _find_accounts(session, pending)
     first = _take_ids(session, len(pending))
     rows = [
