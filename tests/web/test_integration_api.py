@@ -150,6 +150,17 @@ def test_every_bad_object_is_listed_and_none_of_the_good_ones_is_stored(erp: Erp
     assert erp.rows() == before
 
 
+def test_a_repeated_key_is_a_duplicate_of_the_first_objects_index(erp: Erp) -> None:
+    customers = objects_of(CUSTOMERS)
+
+    response = erp.post("customers", [*customers, dict(customers[0], name="Again")])
+
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {"index": 2, "field": "account_number", "reason": "duplicate of index 0"}
+    ]
+
+
 def test_a_body_that_is_not_an_array_is_400(erp: Erp) -> None:
     response = erp.post("invoices", {"invoice_number": "X"})
 

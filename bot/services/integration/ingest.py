@@ -108,9 +108,14 @@ def _answer(
                 session, request.kind, source, now=request.now, default_timezone=default_timezone
             )
     except ImportRejected as exc:
-        errors = [{"index": i, "field": f, "reason": r} for i, f, r in exc.rows]
+        errors = [{"index": i, "field": f, "reason": _indexed(r)} for i, f, r in exc.rows]
         return Answer(422, {"errors": errors})
     return Answer(200, _summary(report))
+
+
+def _indexed(reason: str) -> str:
+    """A reason as the API's objects read: their "line" is their index in the array."""
+    return reason.replace("duplicate of line ", "duplicate of index ")
 
 
 def _summary(report: ImportReport) -> dict[str, Any]:
