@@ -36,10 +36,13 @@ class ImportRejected(InputError):
 
     Args:
         errors: one ``FILE:LINE: column: reason`` line per failing cell.
+        rows: every failure as ``(line or index, column, reason)``, uncapped (the JSON API
+            lists them by object).
     """
 
-    def __init__(self, errors: Sequence[str]) -> None:
+    def __init__(self, errors: Sequence[str], rows: Sequence[tuple[int, str, str]] = ()) -> None:
         self.errors = tuple(errors)
+        self.rows = tuple(rows)
         more = f" (and {len(self.errors) - 1} more)" if len(self.errors) > 1 else ""
         super().__init__(f"{self.errors[0]}{more}" if self.errors else "import rejected")
 

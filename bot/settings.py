@@ -115,6 +115,10 @@ class Settings:
     finance_charges: ChargeRules = ChargeRules()
     #: an undisputed invoice more than this many days past due may be written off
     write_off_days: int = WRITE_OFF_DAYS
+    #: ``ARBOT_WEBHOOK_URL``: receivers of the change feed (SPEC §15); none: not sent
+    webhook_urls: tuple[str, ...] = ()
+    #: ``ARBOT_WEBHOOK_SECRET``: the HMAC key of ``X-Arbot-Signature``
+    webhook_secret: str = field(default="", repr=False)
 
     def clock(self) -> Clock:
         """The clock every process of this deployment uses."""
@@ -190,7 +194,20 @@ def load_settings(
         **_dialogue(get),
         **_payments(get),
         **_credit(get),
+        **_webhooks(get),
     )
+
+
+def _webhooks(get: Callable[[str, str], str]) -> dict[str, Any]:
+    """``ARBOT_WEBHOOK_URL`` (comma-separated http(s) URLs) and ``ARBOT_WEBHOOK_SECRET``."""
+    urls = tuple(u.strip() for u in get("WEBHOOK_URL", "").split(",") if u.strip())
+    for url in urls:
+        if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc:
+            raise ConfigError(f"ARBOT_WEBHOOK_URL: {url!r} is not an http(s) URL")
+    secret = get("WEBHOOK_SECRET", "")
+    if urls and not secret:
+        raise ConfigError("ARBOT_WEBHOOK_SECRET: required when ARBOT_WEBHOOK_URL is set")
+    return {"webhook_urls": urls, "webhook_secret": secret}
 
 
 def zone_or_none(name: str, variable: str) -> ZoneInfo | None:

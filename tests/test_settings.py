@@ -110,3 +110,26 @@ def test_environment_wins_over_dotenv(tmp_path: Path) -> None:
 def test_secrets_are_not_in_the_settings_repr() -> None:
     settings = load_settings({"ARBOT_TWILIO_AUTH_TOKEN": "s3cr3t-token"}, dotenv=None)
     assert "s3cr3t-token" not in repr(settings)
+
+
+def test_webhook_urls_are_a_comma_separated_list_with_a_secret() -> None:
+    settings = load_settings(
+        {"ARBOT_WEBHOOK_URL": "https://a.example.com/h, http://b.example.com/h",
+         "ARBOT_WEBHOOK_SECRET": "s3cret-of-the-test"},
+        dotenv=None,
+    )  # fmt: skip
+
+    assert settings.webhook_urls == ("https://a.example.com/h", "http://b.example.com/h")
+    assert settings.webhook_secret == "s3cret-of-the-test"
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({"ARBOT_WEBHOOK_URL": "ftp://a.example.com"}, "ARBOT_WEBHOOK_URL"),
+        ({"ARBOT_WEBHOOK_URL": "https://a.example.com/h"}, "ARBOT_WEBHOOK_SECRET"),
+    ],
+)
+def test_a_bad_webhook_setting_is_refused_naming_it(env: dict[str, str], named: str) -> None:
+    with pytest.raises(ConfigError, match=named):
+        load_settings(env, dotenv=None)

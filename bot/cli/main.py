@@ -25,6 +25,7 @@ from bot.cli import (
     run,
     telegram,
     users,
+    webhooks,
 )
 from bot.cli.reminders import reminders
 from bot.cli.scheduler import scheduler
@@ -73,6 +74,7 @@ cli.add_command(run.run)
 cli.add_command(chat.chat)
 cli.add_command(outbox.outbox)
 cli.add_command(dispatch.dispatch)
+cli.add_command(webhooks.webhooks)
 cli.add_command(telegram.telegram)
 cli.add_command(reminders)
 cli.add_command(scheduler)

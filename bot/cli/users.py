@@ -8,7 +8,7 @@ import click
 
 from bot.cli.context import wired
 from bot.services import api_tokens
-from bot.services.users import ROLES, add_user, set_password
+from bot.services.users import ALL_ROLES, add_user, set_password
 
 
 @click.group()
@@ -18,7 +18,7 @@ def user() -> None:
 
 @user.command("add")
 @click.argument("email")
-@click.option("--role", required=True, type=click.Choice(ROLES), help="What the user may do.")
+@click.option("--role", required=True, type=click.Choice(ALL_ROLES), help="What the user may do.")
 @click.option(
     "--password-stdin", is_flag=True, help="Read the password from stdin instead of generating one."
 )

@@ -583,3 +583,75 @@ class WriteOff(Base):
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime | None]
     credit_id: Mapped[int | None] = mapped_column(ForeignKey("credits.id"))
+
+
+class FeedEvent(Base):
+    """One change of the integration feed (SPEC §15), written in the change's transaction.
+
+    ``id`` is not a sequence: it is taken from :class:`FeedCounter` at commit, under its row
+    lock, so ids increase in commit order (:mod:`bot.repositories.events`).
+    """
+
+    __tablename__ = "feed_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    type: Mapped[str] = mapped_column(String(40))
+    occurred_at: Mapped[datetime]
+    account_number: Mapped[str | None] = mapped_column(String(64))
+    data: Mapped[str] = mapped_column(Text, default="{}")
+
+
+class FeedCounter(Base):
+    """The one row holding the last feed event id given out."""
+
+    __tablename__ = "feed_counter"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last_id: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class IdempotentAnswer(Base):
+    """The first answer to an ``Idempotency-Key`` of an integration caller, replayed after."""
+
+    __tablename__ = "idempotent_answers"
+    __table_args__ = (UniqueConstraint("user_id", "key", name="uq_idempotent_answers_user_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    key: Mapped[str] = mapped_column(String(100))
+    route: Mapped[str] = mapped_column(String(64))
+    body_hash: Mapped[str] = mapped_column(String(64))
+    status: Mapped[int] = mapped_column(Integer)
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+
+
+class WebhookCursor(Base):
+    """How far the feed has been queued for one receiver URL."""
+
+    __tablename__ = "webhook_cursors"
+
+    url: Mapped[str] = mapped_column(String(1000), primary_key=True)
+    last_event_id: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class WebhookDelivery(Base):
+    """One feed event to one receiver: pending until a 2xx, failed after 24 hours."""
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (
+        Index("ix_webhook_deliveries_status_url", "status", "url", "account_key", "event_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(String(1000))
+    event_id: Mapped[int] = mapped_column(ForeignKey("feed_events.id"))
+    account_key: Mapped[str] = mapped_column(String(64))  # the account number, "" for none
+    status: Mapped[str] = mapped_column(String(16))  # pending | delivered | failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime]
+    next_attempt_at: Mapped[datetime]
+    first_attempt_at: Mapped[datetime | None]
+    delivered_at: Mapped[datetime | None]
+    last_status: Mapped[int | None] = mapped_column(Integer)
+    last_error: Mapped[str | None] = mapped_column(String(500))

@@ -95,25 +95,77 @@ def import_file(
     """
     if now.tzinfo is None:
         raise ValueError(f"now must be timezone-aware, got {now!r}")
-    columns = column_set(kind)
     label = str(path)
-    csv_file = read_csv(path, columns)
-    context = ImportContext(label, csv_file.columns, now, progress or _ignore, hold_days)
+    csv_file = read_csv(path, column_set(kind))
+    source = Source(label, path.name[-64:], csv_file.columns, csv_file.records, csv_file.errors)
+    return import_records(
+        session,
+        kind,
+        source,
+        now=now,
+        default_timezone=default_timezone,
+        skip_invalid=skip_invalid,
+        progress=progress,
+        hold_days=hold_days,
+    )
+
+
+@dataclass(frozen=True)
+class Source:
+    """Records to import, wherever they came from (a CSV file, the JSON API's objects).
+
+    Attributes:
+        label: the FILE of error lines.
+        audit_id: the audit event's entity id (the file's name; ``api:KIND`` for the API).
+        columns: the columns present; an optional one left out leaves stored values alone.
+        records: the well-formed records, each with its line (or index).
+        errors: records refused before parsing (wrong shape).
+    """
+
+    label: str
+    audit_id: str
+    columns: frozenset[str]
+    records: Sequence[Record]
+    errors: Sequence[RowError] = ()
+
+
+def import_records(
+    session: Session,
+    kind: str,
+    source: Source,
+    *,
+    now: datetime,
+    default_timezone: ZoneInfo | None = None,
+    skip_invalid: bool = False,
+    progress: Callable[[int], None] | None = None,
+    hold_days: int = HOLD_DAYS_PAST_DUE,
+) -> ImportReport:
+    """Imports ``source``'s records of ``kind`` in one transaction: the one import of arbot,
+    for a CSV file and for the JSON API alike (same checks, same upsert, same side effects).
+
+    Raises:
+        ImportRejected: a record failed and ``skip_invalid`` is off; nothing was written.
+    """
+    label = source.label
+    context = ImportContext(label, source.columns, now, progress or _ignore, hold_days)
     planner = _planner(kind, default_timezone)
     with session.begin():
-        plan = planner(session, csv_file.records, context)
-        errors = sorted([*csv_file.errors, *plan.errors], key=lambda error: error.line)
+        plan = planner(session, source.records, context)
+        errors = sorted([*source.errors, *plan.errors], key=lambda error: error.line)
         if errors and not skip_invalid:
-            raise ImportRejected(_shown(errors, label))
+            raise ImportRejected(
+                _shown(errors, label), [(e.line, e.column, e.reason) for e in errors]
+            )
         counts = plan.write(session, context)
         if counts.changed and kind != "payments":  # payments reconcile as they are applied
             touched = credit_holds.stamped_accounts(session, kind, now)
             why = f"import {kind}"
             reconcile_holds(session, touched, now, "system", why, days_limit=hold_days)
-        report = _report(label, kind, len(csv_file.records) + len(csv_file.errors), counts, errors)
+        rows = len(source.records) + len(source.errors)
+        report = _report(label, kind, rows, counts, errors)
         if counts.changed:
             ledger.add_audit_event(
-                session, at=now, entity_id=path.name[-64:], action=kind, detail=_detail(report)
+                session, at=now, entity_id=source.audit_id, action=kind, detail=_detail(report)
             )
     session.expire_all()  # Core writes bypassed any objects the session may hold
     return report

@@ -23,7 +23,8 @@ from bot.imports.reading import Record
 from bot.imports.rows import PaymentRow, RowError, parse_payment
 from bot.policy.allocation import OpenInvoice, allocate
 from bot.policy.credit import HOLD_DAYS_PAST_DUE
-from bot.repositories import ledger
+from bot.policy.money import format_money
+from bot.repositories import events, ledger
 from bot.services.credit.holds import reconcile_holds
 from bot.services.credit.recoveries import reinstate_recovered
 
@@ -108,6 +109,9 @@ def record_payments(
             recorded[p.row.payment_id] = Applied(
                 ids[p.row.payment_id], applied, unapplied, numbers, left
             )
+            events.emit(session, "payment.received", at=now,
+                        account_number=p.row.account_number,
+                        data=_received(p.row, numbers, applied, unapplied))  # fmt: skip
         progress(len(part))
     ledger.update_rows(session, Invoice, cash.invoice_updates(now))
     # a payment may bring an account back under its limit: its hold ends with it
@@ -228,4 +232,18 @@ def _new_payment(payment: NewPayment, unapplied: Decimal, now: datetime) -> dict
         "method": row.method,
         "unapplied_amount": unapplied,
         "created_at": now,
+    }
+
+
+def _received(
+    row: PaymentRow, numbers: Mapping[int, str], applied: Mapping[int, Decimal], left: Decimal
+) -> dict[str, Any]:
+    """The ``payment.received`` event's data: the payment and where its cash went."""
+    return {
+        "payment_id": row.payment_id,
+        "amount": format_money(row.amount),
+        "received_date": row.received_date.isoformat(),
+        "method": row.method,
+        "applied": {numbers[i]: format_money(amount) for i, amount in applied.items()},
+        "unapplied": format_money(left),
     }

@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from bot.db.models import AuditEvent
+from bot.repositories import events as feed
 from bot.repositories.bulk_writes import insert_set
 
 
@@ -23,7 +24,13 @@ def record(
     actor: str = "bot",
     user_id: int | None = None,
 ) -> None:
-    """Adds an audit event; ``detail`` is stored as JSON (dates, decimals as strings)."""
+    """Adds an audit event; ``detail`` is stored as JSON (dates, decimals as strings).
+
+    A change the integration feed carries is noted for it too (:mod:`bot.repositories.events`).
+    """
+    feed.note_audited(
+        session, at=at, entity=entity, entity_id=entity_id, action=action, detail=detail
+    )
     session.add(
         AuditEvent(
             at=at,
@@ -48,6 +55,10 @@ def record_many(
     """:func:`record` for many ``(entity id, action, detail)`` events, set-based."""
     if not events:
         return
+    for entity_id, action, detail in events:
+        feed.note_audited(
+            session, at=at, entity=entity, entity_id=entity_id, action=action, detail=detail
+        )
     rows = [
         {"at": at, "actor": actor, "user_id": None, "entity": entity,
          "entity_id": str(entity_id), "action": action,

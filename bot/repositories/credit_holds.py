@@ -83,7 +83,6 @@ def open_balances(scope: Scope | None = None) -> Any:
 
 def latest_plans(scope: Scope | None = None) -> Any:
     """Per account (in ``scope``): the status of its latest payment plan."""
-    """Per account (in ``scope``): the status of its latest payment plan."""
     latest = (
         select(PaymentPlan.account_id, func.max(PaymentPlan.id).label("plan_id"))
         .where(where_in(scope, PaymentPlan.account_id))

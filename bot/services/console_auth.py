@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from bot.repositories import audit, users
 from bot.repositories import console_sessions as repo
-from bot.services.users import ROLES, hash_password, password_matches
+from bot.services.users import INTEGRATION, ROLES, hash_password, password_matches
 
 #: a session ends after this long without a request
 IDLE_TIMEOUT = timedelta(hours=8)
@@ -143,8 +143,8 @@ def logout(session: Session, token: str | None, now: datetime) -> None:
 def _candidate(session: Session, email: str, now: datetime) -> _Candidate | None:
     with session.begin():
         user = users.by_email(session, email)
-        if user is None or not user.active:
-            return None
+        if user is None or not user.active or user.role == INTEGRATION:
+            return None  # an integration user has a token, never a console session
         locked = user.locked_until is not None and user.locked_until > now
         return _Candidate(user.id, user.password_hash, locked)
 

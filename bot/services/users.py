@@ -17,7 +17,11 @@ from bot.errors import Conflict, InputError, NotFound
 from bot.repositories import audit, console_sessions
 from bot.repositories import users as repo
 
+#: the console's roles, each may do what the one before it may
 ROLES = ("collector", "manager", "admin")
+#: an ERP or CRM: API tokens for ``/api/v1/…`` only, no console (SPEC §15)
+INTEGRATION = "integration"
+ALL_ROLES = (*ROLES, INTEGRATION)
 MIN_PASSWORD_LENGTH = 10
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _hasher = PasswordHasher()
@@ -52,8 +56,8 @@ def add_user(
     email = email.strip().lower()
     if not _EMAIL.match(email):
         raise InputError(f"email: {email!r} is not an e-mail address")
-    if role not in ROLES:
-        raise InputError(f"role: {role!r} is not one of {', '.join(ROLES)}")
+    if role not in ALL_ROLES:
+        raise InputError(f"role: {role!r} is not one of {', '.join(ALL_ROLES)}")
     generated = password is None
     password = secrets.token_urlsafe(12) if password is None else password
     if len(password) < MIN_PASSWORD_LENGTH:

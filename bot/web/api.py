@@ -43,11 +43,14 @@ from bot.repositories.decisions import OpenDispute
 from bot.services import api_tokens, console_queue, delivery, dispute_resolution, handoff
 from bot.services.api_tokens import Caller
 from bot.services.delivery import Postman
+from bot.services.users import INTEGRATION
 from bot.web import api_credit, api_reports
 from integrations.rasa import BotMessage
 
 #: a collector's message is at most this long (ten SMS segments)
 MAX_REPLY_CHARS = 1600
+
+FORBIDDEN_TO_INTEGRATION = {"error": "role: an integration token may call only /api/v1/"}
 
 Handler = Callable[[Request, Caller], Awaitable[JSONResponse]]
 
@@ -74,6 +77,8 @@ def routes(
                     status_code=401,
                     headers={"WWW-Authenticate": "Bearer"},
                 )
+            if caller.role == INTEGRATION:  # SPEC §15: /api/v1/… only
+                return JSONResponse(FORBIDDEN_TO_INTEGRATION, status_code=403)
             try:
                 return await handler(request, caller)
             except ArbotError as exc:

@@ -22,10 +22,11 @@ from starlette.responses import JSONResponse, PlainTextResponse
 from starlette.routing import Route
 
 from bot.container import Container, container
-from bot.web import api, console, gateway, pay, telegram, twilio
+from bot.web import api, api_v1, console, gateway, pay, telegram, twilio
 from bot.web.body_limit import BodyLimit
 from bot.web.console.templates import default_templates
 from bot.web.rate_limit import RateLimiter
+from bot.web.webhook_worker import build_webhook_worker
 from bot.web.workers import build_workers
 from integrations.providers import build_senders
 from integrations.rasa import DialogueEngine, RasaRestEngine
@@ -59,6 +60,7 @@ def create_app(
     outbound = senders if senders is not None else build_senders(settings)
     workers = build_workers(wiring, engine, outbound, locked=background)
     postman, desk = workers.postman, workers.desk
+    webhooks = build_webhook_worker(wiring, locked=background)
 
     console_ctx = console.ConsoleContext(
         sessions=wiring.sessions,
@@ -72,13 +74,17 @@ def create_app(
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         stop = asyncio.Event()
         running = asyncio.ensure_future(workers.run(stop)) if background else None
+        hooks = asyncio.ensure_future(webhooks.run(stop)) if background and webhooks else None
         try:
             yield
         finally:  # what the app built, the app closes
             stop.set()
-            if running is not None:
-                with contextlib.suppress(asyncio.CancelledError):
-                    await running
+            for task in (running, hooks):
+                if task is not None:
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await task
+            if webhooks is not None:
+                await webhooks.hooks.poster.aclose()
             if dialogue is None:
                 await engine.aclose()
             if senders is None:
@@ -106,7 +112,9 @@ def create_app(
             "POST /webhooks/twilio/sms, /webhooks/twilio/status   Twilio (signed)\n"
             "POST /webhooks/telegram   Telegram (secret token)\n"
             "GET  /console   the web console for collectors, managers and admins\n"
-            "GET  /api/escalations   the collectors' JSON API (bearer token)\n\n"
+            "GET  /api/escalations   the collectors' JSON API (bearer token)\n"
+            "POST /api/v1/invoices, GET /api/v1/events   the integration API (SPEC §15)\n"
+            "GET  /api/openapi.json   the API's OpenAPI 3.1 document\n\n"
             "Reports and accounts: `arbot report aging`, `arbot report kpis`,"
             " `arbot show ACCOUNT`.\n"
         )
@@ -124,6 +132,9 @@ def create_app(
             zone=settings.default_timezone,
             allowance_rates=dict(settings.allowance_rates),
         ),
+        *api_v1.routes(
+            wiring.sessions, wiring.clock, settings.default_timezone, settings.hold_days_past_due
+        ),
         *console.mount(console_ctx),
         *twilio.routes(desk, auth_token=settings.twilio_auth_token, public_url=settings.public_url),
         *telegram.routes(
@@ -138,7 +149,14 @@ def create_app(
         routes=routes,
         lifespan=lifespan,
         exception_handlers=dict(console.EXCEPTION_HANDLERS),
-        middleware=[Middleware(BodyLimit, max_bytes=settings.max_body_bytes)],
+        middleware=[
+            Middleware(
+                BodyLimit,
+                max_bytes=settings.max_body_bytes,
+                larger={api_v1.PREFIX: max(api_v1.MAX_BODY_BYTES, settings.max_body_bytes)},
+            )
+        ],
     )
     app.state.workers = workers
+    app.state.webhooks = webhooks
     return app

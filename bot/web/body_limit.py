@@ -9,11 +9,16 @@ enforced in front of every route, before any of them reads a byte:
 * a body sent without one (chunked) is counted as it arrives, and the request is refused
   as soon as the count passes the limit — the rest is never read.
 
+Routes that take more — the integration API's batches of up to 1,000 objects — are given
+their own, larger limit by path prefix (``larger``); every other route keeps the default.
+
 The answer is JSON like the app's other input errors:
 ``{"error": "body: larger than 65536 bytes", "field": "body"}``.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -26,19 +31,30 @@ class BodyTooLarge(Exception):  # noqa: N818 - named for the condition, like sta
 class BodyLimit:
     """ASGI middleware refusing request bodies larger than ``max_bytes`` with 413."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(
+        self, app: ASGIApp, max_bytes: int, larger: Mapping[str, int] | None = None
+    ) -> None:
         if max_bytes < 1:
             raise ValueError(f"max_bytes: {max_bytes} is not a positive number of bytes")
         self.app = app
         self.max_bytes = max_bytes
+        self.larger = dict(larger or {})
+
+    def limit(self, path: str) -> int:
+        """The limit of a request to ``path``."""
+        for prefix, limit in self.larger.items():
+            if path.startswith(prefix):
+                return limit
+        return self.max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.limit(scope.get("path", ""))
         declared = _content_length(scope)
-        if declared is not None and declared > self.max_bytes:
-            await self._refuse(scope, receive, send)
+        if declared is not None and declared > limit:
+            await self._refuse(limit, receive, send, scope)
             return
         received = 0
         answered = False
@@ -48,7 +64,7 @@ class BodyLimit:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
+                if received > limit:
                     raise BodyTooLarge
             return message
 
@@ -62,11 +78,11 @@ class BodyLimit:
         except BodyTooLarge:
             if answered:  # too late for a 413: the server ends the connection
                 raise
-            await self._refuse(scope, receive, send)
+            await self._refuse(limit, receive, send, scope)
 
-    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def _refuse(self, limit: int, receive: Receive, send: Send, scope: Scope) -> None:
         response = JSONResponse(
-            {"error": f"body: larger than {self.max_bytes} bytes", "field": "body"},
+            {"error": f"body: larger than {limit} bytes", "field": "body"},
             status_code=413,
             headers={"Connection": "close"},
         )

@@ -44,18 +44,25 @@ log = logging.getLogger(__name__)
 DISPATCH_LOCK_KEY = int.from_bytes(b"arbotdsp", "big")
 
 
-def dispatch_lock(database_url: str, *, poll_seconds: float = 2.0) -> SchedulerLock | None:
-    """The lock that elects the dispatcher of a database; None when it cannot carry one
-    (an in-memory SQLite database: one process anyway)."""
+def dispatch_lock(
+    database_url: str,
+    *,
+    poll_seconds: float = 2.0,
+    key: int = DISPATCH_LOCK_KEY,
+    suffix: str = "dispatch",
+) -> SchedulerLock | None:
+    """The lock that elects the dispatcher of a database (or, with another ``key`` and
+    file ``suffix``, another one-per-database worker); None when it cannot carry one (an
+    in-memory SQLite database: one process anyway)."""
     url = make_url(database_url)
     if url.get_backend_name() == "postgresql":
-        return PostgresAdvisoryLock(url, key=DISPATCH_LOCK_KEY, poll_seconds=poll_seconds)
+        return PostgresAdvisoryLock(url, key=key, poll_seconds=poll_seconds)
     database = url.database or ""
     if url.get_backend_name() != "sqlite" or database in ("", ":memory:"):
         return None
     if database.startswith("file:"):
         return None
-    return FileLock(Path(f"{database}.dispatch.lock").absolute(), poll_seconds=poll_seconds)
+    return FileLock(Path(f"{database}.{suffix}.lock").absolute(), poll_seconds=poll_seconds)
 
 
 class Bell:

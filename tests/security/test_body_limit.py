@@ -1,5 +1,7 @@
 """Oversized bodies: every POST route answers 413 without reading the body, and records
-nothing — whether the body declares its length or comes chunked without one.
+nothing — whether the body declares its length or comes chunked without one. The
+integration API's ingestion routes (``/api/v1/…``, batches of 1,000 objects) have their
+own, larger limit; every other route keeps ``ARBOT_MAX_BODY_BYTES``.
 
 Requests go through httpx's ASGI transport, which hands the app the body one chunk at a
 time as the app asks for it, so the test counts how much of the body was ever read.
@@ -18,8 +20,9 @@ from starlette.applications import Starlette
 
 from bot.errors import ConfigError
 from bot.settings import load_settings
+from bot.web import api_v1
 from bot.web import telegram as telegram_web
-from tests.security.app_routes import unsafe_endpoints
+from tests.security.app_routes import Endpoint, unsafe_endpoints
 from tests.security.conftest import SECURE_ENV, TELEGRAM_SECRET, CallerFactory, row_counts
 from tests.web.console.conftest import ConsoleApp
 
@@ -69,6 +72,11 @@ REFUSAL = {"error": f"body: larger than {LIMIT} bytes", "field": "body"}
 MIB = 1024 * 1024
 
 
+def limited_endpoints(app: Starlette) -> list[Endpoint]:
+    """The state-changing endpoints held to ``ARBOT_MAX_BODY_BYTES``."""
+    return [e for e in unsafe_endpoints(app) if not e.path.startswith(api_v1.PREFIX)]
+
+
 def test_every_post_route_refuses_a_declared_body_over_64_kib_unread(
     console: ConsoleApp,
 ) -> None:
@@ -76,7 +84,7 @@ def test_every_post_route_refuses_a_declared_body_over_64_kib_unread(
 
     answers = {
         endpoint.path: post(console.app, endpoint.url({"id": 1}), MIB, declared=True)
-        for endpoint in unsafe_endpoints(console.app)
+        for endpoint in limited_endpoints(console.app)
     }
 
     assert len(answers) >= 15
@@ -106,7 +114,7 @@ def test_every_post_route_stops_reading_a_chunked_body_at_64_kib(
     answers = {
         endpoint.path: post(console.app, endpoint.url({"id": 1}), MIB, declared=False,
                             headers=credentials)
-        for endpoint in unsafe_endpoints(console.app)
+        for endpoint in limited_endpoints(console.app)
         if endpoint.path != "/console/logout"
     }  # fmt: skip
 
@@ -117,6 +125,30 @@ def test_every_post_route_stops_reading_a_chunked_body_at_64_kib(
     assert {path: answers[path].read for path in unread} == dict.fromkeys(unread, 0)
     assert all(a.read <= LIMIT + CHUNK for a in answers.values())  # stopped at the limit
     assert len(answers) - len(unread) >= 9  # most forms are read, and refused
+    assert row_counts(console) == before
+
+
+def test_the_ingestion_routes_refuse_a_body_over_their_own_limit_unread(
+    console: ConsoleApp, caller: CallerFactory
+) -> None:
+    token = caller("token:integration").token
+    over = api_v1.MAX_BODY_BYTES + 1
+    before = row_counts(console)
+
+    declared = {
+        e.path: post(console.app, e.path, over, declared=True,
+                     headers={"authorization": f"Bearer {token}"})
+        for e in unsafe_endpoints(console.app) if e.path.startswith(api_v1.PREFIX)
+    }  # fmt: skip
+    chunked = post(console.app, "/api/v1/invoices", over + CHUNK, declared=False,
+                   headers={"authorization": f"Bearer {token}"})  # fmt: skip
+
+    refusal = {"error": f"body: larger than {api_v1.MAX_BODY_BYTES} bytes", "field": "body"}
+    assert sorted(declared) == ["/api/v1/customers", "/api/v1/invoices", "/api/v1/payments"]
+    assert {(a.status, a.read) for a in declared.values()} == {(413, 0)}
+    assert all(a.body == refusal for a in declared.values())
+    assert chunked.status == 413
+    assert chunked.read <= api_v1.MAX_BODY_BYTES + CHUNK
     assert row_counts(console) == before
 
 

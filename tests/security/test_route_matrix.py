@@ -6,7 +6,9 @@ the answer: public routes answer everyone; signed webhooks refuse whoever does n
 (a console session or an API token is no signature); a console page sends the anonymous
 (and API tokens) to the login page, or answers 401 when it is JSON, refuses a lower role
 with 403 and answers its own role and above normally; an API route answers 401 to whoever
-has no bearer token (a console cookie is not one), 403 to a lower role.
+has no bearer token (a console cookie is not one), 403 to a lower role and to an
+``integration`` token; an integration route (``/api/v1/…``, SPEC §15) answers 401 to whoever
+has no bearer token and 403 to every token but an ``integration`` one.
 
 A route missing from the table, or a row of the table that is no longer a route, fails
 :func:`test_the_table_classifies_every_route_of_the_app`.
@@ -21,7 +23,7 @@ from typing import Any
 import pytest
 
 from bot.db import engine as db_engine
-from bot.services.users import ROLES
+from bot.services.users import INTEGRATION, ROLES
 from tests.security.app_routes import Endpoint, endpoints
 from tests.security.conftest import MISSING_ID, PHONE, Caller, CallerFactory, Casework
 from tests.web.console.conftest import ConsoleApp
@@ -37,7 +39,7 @@ class Rule:
         kind: ``public``; ``signed`` (a webhook that checks Twilio's signature or
             Telegram's secret); ``login_form`` / ``login_post`` (the sign-in page and its
             double-submit form); ``console`` / ``console_json`` (a console page, its JSON);
-            ``api`` (the bearer-token API).
+            ``api`` (the bearer-token API); ``integration`` (``/api/v1/…``).
         role: the least role that may use it (console and API routes).
         ok: the status of a request it lets through (with the request the matrix sends).
         to: where that answer redirects, when it is a redirect.
@@ -61,6 +63,10 @@ def console(role: str, ok: int = 200, **kw: Any) -> Rule:
 
 def api(role: str, ok: int = 200, **kw: Any) -> Rule:
     return Rule("api", role, ok, **kw)
+
+
+def integration(ok: int = 200, **kw: Any) -> Rule:
+    return Rule("integration", INTEGRATION, ok, **kw)
 
 
 ESC = "/console/escalations/{id:int}"
@@ -153,16 +159,19 @@ ROUTES: dict[Endpoint, Rule] = {
     Endpoint("GET", "/api/reports/rolls"): api("manager"),
     Endpoint("GET", "/api/reports/contact"): api("manager"),
     Endpoint("GET", "/api/reports/forecast"): api("manager"),
+    Endpoint("GET", "/api/openapi.json"): Rule("public"),
+    Endpoint("POST", "/api/v1/customers"): integration(json=[]),
+    Endpoint("POST", "/api/v1/invoices"): integration(json=[]),
+    Endpoint("POST", "/api/v1/payments"): integration(json=[]),
+    Endpoint("GET", "/api/v1/events"): integration(),
 }
 
-CALLERS = ("anonymous", *ROLES, *(f"token:{role}" for role in ROLES))
+CALLERS = ("anonymous", *ROLES, *(f"token:{role}" for role in (*ROLES, INTEGRATION)))
 
 
 def may(caller: Caller, least: str | None) -> bool:
     return (
-        caller.role is not None
-        and least is not None
-        and (ROLES.index(caller.role) >= ROLES.index(least))
+        caller.role in ROLES and least in ROLES and (ROLES.index(caller.role) >= ROLES.index(least))
     )
 
 
@@ -180,9 +189,11 @@ def expected(rule: Rule, caller: Caller) -> tuple[int, str | None]:
         if caller.kind != "session":
             return (401, None) if rule.kind == "console_json" else (303, LOGIN)
         return (rule.ok, rule.to) if may(caller, rule.role) else (403, None)
-    assert rule.kind == "api", rule
     if caller.kind != "token":
         return 401, None
+    if rule.kind == "integration":
+        return (rule.ok, None) if caller.role == INTEGRATION else (403, None)
+    assert rule.kind == "api", rule
     return (rule.ok, None) if may(caller, rule.role) else (403, None)
 
 

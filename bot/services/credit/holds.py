@@ -15,6 +15,7 @@ from bot.policy.credit import HOLD_DAYS_PAST_DUE, amount_to_limit, past_due_befo
 from bot.policy.money import format_money
 from bot.repositories import audit
 from bot.repositories import credit_holds as repo
+from bot.repositories import events as feed
 from bot.repositories import hold_changes as changes_repo
 
 
@@ -69,6 +70,11 @@ def record_hold_changes(
     changes_repo.write_hold_changes(session, found, now)
     events = [_event(change, why) for change in found if not change.written]
     audit.record_many(session, at=now, entity="account", events=events, actor=actor)
+    for number, action, detail in (_event(c, why) for c in found if c.written):
+        # audited by the statement that found it; the change feed carries it too
+        feed.note_audited(
+            session, at=now, entity="account", entity_id=number, action=action, detail=detail
+        )
     return HoldChanges(
         started=tuple(c.account_number for c in found if c.hold_id is None),
         changed=tuple(c.account_number for c in found if c.hold_id is not None and c.reasons),
