@@ -43,7 +43,15 @@ from starlette.routing import Route
 
 from bot.errors import DeliveryFailed, InputError
 from bot.policy.keywords import Keyword
-from bot.services import chat, conversations, delivery, keywords, preferences, telegram_links
+from bot.services import (
+    chat,
+    conversations,
+    delivery,
+    keywords,
+    languages,
+    preferences,
+    telegram_links,
+)
 from bot.services.conversations import InboundRecord
 from integrations.rasa import BotMessage
 from integrations.telegram_bot import BUTTON_INDEX, MAX_TEXT_CHARS
@@ -228,13 +236,15 @@ async def _command_answer(desk: chat.ChatDesk, incoming: Incoming, name: str, ar
     label = f"update {incoming.update_id}: /{name} from chat {incoming.chat_id}"
     if arrival.duplicate:
         return f"{label}, handled before"
+    language = await run_in_threadpool(_language, desk, arrival, incoming.chat_id)
     if name == "start":
         answer, consumer = await run_in_threadpool(_link, desk, argument, incoming.chat_id, now)
     else:
-        answer = await run_in_threadpool(_obey, desk, KEYWORDS[name], incoming.chat_id, now)
+        keyword = KEYWORDS[name]
+        answer = await run_in_threadpool(_obey, desk, keyword, incoming.chat_id, now, language)
         consumer = False
     if arrival.disclose or consumer:
-        answer = f"{chat.disclosure(desk.company_name)}\n{answer}"
+        answer = f"{chat.disclosure(desk.company_name, language)}\n{answer}"
     await _reply(desk, incoming.chat_id, answer, arrival)
     return label
 
@@ -262,7 +272,15 @@ def _resubscribe(desk: chat.ChatDesk, chat_id: str) -> None:
         preferences.opt_in(session, CHANNEL, chat_id, desk.clock.now())
 
 
-def _obey(desk: chat.ChatDesk, keyword: Keyword, chat_id: str, now: datetime) -> str:
+def _language(desk: chat.ChatDesk, arrival: InboundRecord, chat_id: str) -> str:
+    """The chat's language: its account's, else the conversation's so far (SPEC §14)."""
+    with desk.sessions() as session:
+        return languages.settle(session, arrival.conversation_id, CHANNEL, chat_id, "").language
+
+
+def _obey(
+    desk: chat.ChatDesk, keyword: Keyword, chat_id: str, now: datetime, language: str
+) -> str:
     with desk.sessions() as session:
         return keywords.obey(
             session,
@@ -272,6 +290,7 @@ def _obey(desk: chat.ChatDesk, keyword: Keyword, chat_id: str, now: datetime) ->
             now,
             company=desk.company_name,
             support_contact=desk.support_contact,
+            language=language,
         )
 
 

@@ -1,0 +1,50 @@
+"""Message catalogs: every text arbot's own code sends a customer, in English and Spanish
+(SPEC §14). One module per language (:mod:`.en`, :mod:`.es`) holds ``TEXTS`` (key to a
+:meth:`str.format` text) and ``MONTHS``; :func:`say` picks the text for a language.
+
+The bot's fixed answers are Rasa responses in ``domain.yml`` (a Spanish variation per
+response, conditioned on the ``language`` slot) and the reminder bodies are template files
+per language (``bot/templates/reminders/<language>/``); ``tests/policy/test_catalog.py``
+fails when any text — here, in the domain or in the templates — exists in one language
+only, or its placeholders differ between the languages. docs/languages.md says how to add
+or change a text.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Mapping
+from types import MappingProxyType
+
+from bot.policy.catalog import en, es
+from bot.policy.languages import DEFAULT, normalise
+
+CATALOGS: Mapping[str, Mapping[str, str]] = MappingProxyType({"en": en.TEXTS, "es": es.TEXTS})
+MONTHS: Mapping[str, tuple[str, ...]] = MappingProxyType({"en": en.MONTHS, "es": es.MONTHS})
+
+
+def language_of(language: str | None) -> str:
+    """``language`` as a catalog's key: ``en`` or ``es``; English for anything else."""
+    return normalise(language) or DEFAULT
+
+
+def say(key: str, language: str | None, **fields: object) -> str:
+    """The text ``key`` in ``language`` (English when unknown), its fields filled in.
+
+    Raises:
+        KeyError: naming the key when no catalog has it, or a field it needs is missing.
+    """
+    texts = CATALOGS[language_of(language)]
+    if key not in texts:
+        raise KeyError(f"text {key!r} is not in the {language_of(language)} catalog")
+    return texts[key].format(**fields)
+
+
+def month(number: int, language: str | None) -> str:
+    """The short name of month ``number`` (1–12) in ``language``."""
+    return MONTHS[language_of(language)][number - 1]
+
+
+def placeholders(text: str) -> frozenset[str]:
+    """The names of the fields a :meth:`str.format` text needs."""
+    return frozenset(name for _, name, _, _ in string.Formatter().parse(text) if name)
