@@ -67,7 +67,9 @@ _REASON_WORDS = (
     ),
     ("other", r"\bother\b|something else"),
 )
-_ALL_WORDS = re.compile(r"\b(all|everything|every invoice|whole (?:account|balance|thing)|both)\b")
+_ALL_WORDS = re.compile(
+    r"\b(all|everything|every invoice|whole (?:account|balance|thing)|both|todas|todos|todo)\b"
+)
 _MAX_DESCRIPTION = 1000
 #: a reply this long to "describe the problem" is a description, whatever its intent
 _DESCRIBING_WORDS = 3

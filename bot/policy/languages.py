@@ -83,15 +83,16 @@ def requested(text: str) -> str | None:
 def guess(text: str) -> str | None:
     """``es`` or ``en`` when the message is clearly in that language, else None.
 
-    Clear: at least :data:`MIN_WORDS` words, and the telling ones (function words, and
-    accented letters for Spanish) lean one way at least two to one.
+    Clear: at least :data:`MIN_WORDS` words, and the telling ones (function words, plus
+    one for Spanish when the text has accented letters) lean one way at least two to one,
+    with two of them at least.
     """
     words = _WORD.findall(text.lower())
     if len(words) < MIN_WORDS:
         return None
     spanish = sum(1 for w in words if w in _SPANISH_WORDS and w not in _SHARED)
     english = sum(1 for w in words if w in _ENGLISH_WORDS and w not in _SHARED)
-    spanish += sum(1 for ch in text.lower() if ch in _ACCENTS)
+    spanish += any(ch in _ACCENTS for ch in text.lower())  # a name's accents are not enough
     if spanish >= 2 and spanish >= 2 * english:
         return SPANISH
     if english >= 2 and english >= 2 * spanish:
