@@ -58,3 +58,16 @@ def settle(
         if language != current:
             on_file.set_conversation(session, conversation_id, language)
         return LanguageChoice(language, switched)
+
+
+def of_conversation(session: Session, conversation_id: int | None) -> str:
+    """The language a conversation is held in: its own, else its account's, else English
+    (what the console shows next to it)."""
+    if conversation_id is None:
+        return policy.DEFAULT
+    with session.begin():
+        current, linked = on_file.of_conversation(session, conversation_id)
+        if current is None and linked is not None:
+            found = on_file.sender_accounts(session, "", "", linked)
+            current = found[0][1] if found else None
+    return policy.normalise(current) or policy.DEFAULT

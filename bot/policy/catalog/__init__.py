@@ -48,3 +48,28 @@ def month(number: int, language: str | None) -> str:
 def placeholders(text: str) -> frozenset[str]:
     """The names of the fields a :meth:`str.format` text needs."""
     return frozenset(name for _, name, _, _ in string.Formatter().parse(text) if name)
+
+
+#: the collectors' canned replies (catalog keys), offered in the console in each language
+CANNED = ("canned_looking_into_it", "canned_call_back", "canned_payment_received", "canned_back_to_bot")
+
+
+def canned_replies() -> dict[str, list[tuple[str, str]]]:
+    """Per language, ``(choice, text)`` of every canned reply; ``choice`` is
+    ``<language>:<key>``, what the console's form sends back (:func:`canned_text`)."""
+    return {
+        language: [(f"{language}:{key}", texts[key]) for key in CANNED]
+        for language, texts in CATALOGS.items()
+    }
+
+
+def canned_text(choice: str) -> str:
+    """The canned reply a console form chose (``es:canned_call_back``).
+
+    Raises:
+        KeyError: naming the choice when it is no canned reply.
+    """
+    language, _, key = choice.partition(":")
+    if language not in CATALOGS or key not in CANNED:
+        raise KeyError(f"canned reply {choice!r} does not exist")
+    return CATALOGS[language][key]
