@@ -16,9 +16,9 @@ from datetime import datetime
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.payments.links import LinkSettings, link_for
-from bot.policy.payments import Purpose, link_slot
 from bot.policy.catalog import say
 from bot.policy.languages import LANGUAGES
+from bot.policy.payments import Purpose, link_slot
 from bot.services.reminder_plan import PlannedMessage
 from bot.settings import Settings
 
@@ -47,7 +47,11 @@ def with_pay_links(
                 continue
             target = decision.target.split(":")[1]
             made = link_for(session, decision.account_id, purpose, target, now=now, settings=links)
-            text = planned.text.replace(slot, made.url) if made is not None else _unlinked(planned.text, slot)
+            text = (
+                planned.text.replace(slot, made.url)
+                if made is not None
+                else _unlinked(planned.text, slot)
+            )
             done.append((dataclasses.replace(planned, text=text), attempt_id))
     return done
 

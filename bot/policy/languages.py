@@ -23,32 +23,207 @@ MIN_WORDS = 3
 
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _SPANISH_WORDS = frozenset(
-    """
-    el la los las un una unos unas de del al y o pero que qué como cómo cuando cuándo
-    cuanto cuánto cuánta debo tengo puedo quiero necesito hablar pagar pago pagaré es
-    son está estoy estan están por para con sin mi mis me te se su sus yo usted ustedes
-    no sí si hola gracias buenos buenas dias días tardes noches favor cuenta factura
-    facturas deuda saldo dinero semana mes viernes lunes martes miércoles miercoles
-    jueves sábado sabado domingo mañana manana hoy ayer quién quien eres soy hay ya muy
-    también tambien nada todo esta este esto eso ese persona agente ayuda plan
-    """.split()
+    [
+        "el",
+        "la",
+        "los",
+        "las",
+        "un",
+        "una",
+        "unos",
+        "unas",
+        "de",
+        "del",
+        "al",
+        "y",
+        "o",
+        "pero",
+        "que",
+        "qué",
+        "como",
+        "cómo",
+        "cuando",
+        "cuándo",
+        "cuanto",
+        "cuánto",
+        "cuánta",
+        "debo",
+        "tengo",
+        "puedo",
+        "quiero",
+        "necesito",
+        "hablar",
+        "pagar",
+        "pago",
+        "pagaré",
+        "es",
+        "son",
+        "está",
+        "estoy",
+        "estan",
+        "están",
+        "por",
+        "para",
+        "con",
+        "sin",
+        "mi",
+        "mis",
+        "me",
+        "te",
+        "se",
+        "su",
+        "sus",
+        "yo",
+        "usted",
+        "ustedes",
+        "no",
+        "sí",
+        "si",
+        "hola",
+        "gracias",
+        "buenos",
+        "buenas",
+        "dias",
+        "días",
+        "tardes",
+        "noches",
+        "favor",
+        "cuenta",
+        "factura",
+        "facturas",
+        "deuda",
+        "saldo",
+        "dinero",
+        "semana",
+        "mes",
+        "viernes",
+        "lunes",
+        "martes",
+        "miércoles",
+        "miercoles",
+        "jueves",
+        "sábado",
+        "sabado",
+        "domingo",
+        "mañana",
+        "manana",
+        "hoy",
+        "ayer",
+        "quién",
+        "quien",
+        "eres",
+        "soy",
+        "hay",
+        "ya",
+        "muy",
+        "también",
+        "tambien",
+        "nada",
+        "todo",
+        "esta",
+        "este",
+        "esto",
+        "eso",
+        "ese",
+        "persona",
+        "agente",
+        "ayuda",
+        "plan",
+    ]
 )
 _ENGLISH_WORDS = frozenset(
-    """
-    the an of and or but that what how when much many is are am was were be to for
-    with without my me you your i we they he she it this these those can could will
-    would do does did don't dont not yes no hi hello thanks thank please owe pay paid
-    payment account invoice bill balance money week month friday monday today tomorrow
-    who are bot person agent help plan have has need want talk next last at on in
-    """.split()
+    [
+        "the",
+        "an",
+        "of",
+        "and",
+        "or",
+        "but",
+        "that",
+        "what",
+        "how",
+        "when",
+        "much",
+        "many",
+        "is",
+        "are",
+        "am",
+        "was",
+        "were",
+        "be",
+        "to",
+        "for",
+        "with",
+        "without",
+        "my",
+        "me",
+        "you",
+        "your",
+        "i",
+        "we",
+        "they",
+        "he",
+        "she",
+        "it",
+        "this",
+        "these",
+        "those",
+        "can",
+        "could",
+        "will",
+        "would",
+        "do",
+        "does",
+        "did",
+        "don't",
+        "dont",
+        "not",
+        "yes",
+        "no",
+        "hi",
+        "hello",
+        "thanks",
+        "thank",
+        "please",
+        "owe",
+        "pay",
+        "paid",
+        "payment",
+        "account",
+        "invoice",
+        "bill",
+        "balance",
+        "money",
+        "week",
+        "month",
+        "friday",
+        "monday",
+        "today",
+        "tomorrow",
+        "who",
+        "are",
+        "bot",
+        "person",
+        "agent",
+        "help",
+        "plan",
+        "have",
+        "has",
+        "need",
+        "want",
+        "talk",
+        "next",
+        "last",
+        "at",
+        "on",
+        "in",
+    ]
 )
 # "no", "plan", "me", "a" are in both: they count for neither
 _SHARED = _SPANISH_WORDS & _ENGLISH_WORDS
 _ACCENTS = frozenset("áéíóúñü¿¡")
 
-_TO_SPANISH = frozenset(
-    {"español", "espanol", "en español", "en espanol", "spanish", "in spanish"}
-)
+_TO_SPANISH = frozenset({"español", "espanol", "en español", "en espanol", "spanish", "in spanish"})
 _TO_ENGLISH = frozenset({"english", "inglés", "ingles", "en inglés", "en ingles", "in english"})
 _POLITE = re.compile(
     r"\b(por favor|porfa|please|pls|plz|quiero|i want|can we speak|speak|talk|hablar|"
@@ -100,9 +275,7 @@ def guess(text: str) -> str | None:
     return None
 
 
-def choose(
-    text: str, *, account: str | None, conversation: str | None
-) -> tuple[str, bool]:
+def choose(text: str, *, account: str | None, conversation: str | None) -> tuple[str, bool]:
     """The language to answer ``text`` in, and whether it is a switch the customer asked for.
 
     Args:

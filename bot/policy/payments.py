@@ -105,7 +105,9 @@ def receipt(
     body = say("receipt", lang, amount=format_amount(amount, money))
     if applied and not to.consumer:
         parts = ", ".join(f"{a.invoice_number} ({format_amount(a.amount, money)})" for a in applied)
-        body += say("receipt_invoices" if len(applied) > 1 else "receipt_invoice", lang, parts=parts)
+        body += say(
+            "receipt_invoices" if len(applied) > 1 else "receipt_invoice", lang, parts=parts
+        )
     elif applied:
         count = len(applied)
         body += say("receipt_count", lang, count=count) if count > 1 else say("receipt_one", lang)

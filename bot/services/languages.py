@@ -50,9 +50,7 @@ def settle(
         current, linked = on_file.of_conversation(session, conversation_id)
         accounts = on_file.sender_accounts(session, contact, sender, linked)
         account = accounts[0][1] if accounts else None
-        language, switched = policy.choose(
-            text, account=account, conversation=hint or current
-        )
+        language, switched = policy.choose(text, account=account, conversation=hint or current)
         if switched:
             on_file.set_accounts(session, [account_id for account_id, _ in accounts], language)
         if language != current:

@@ -278,9 +278,7 @@ def _language(desk: chat.ChatDesk, arrival: InboundRecord, chat_id: str) -> str:
         return languages.settle(session, arrival.conversation_id, CHANNEL, chat_id, "").language
 
 
-def _obey(
-    desk: chat.ChatDesk, keyword: Keyword, chat_id: str, now: datetime, language: str
-) -> str:
+def _obey(desk: chat.ChatDesk, keyword: Keyword, chat_id: str, now: datetime, language: str) -> str:
     with desk.sessions() as session:
         return keywords.obey(
             session,

@@ -77,9 +77,9 @@ def test_every_domain_response_has_one_variation_per_language_with_the_same_part
         english = by_language["en"]
         for language, variation in by_language.items():
             where = f"{name} in {language}"
-            assert set(_FIELD.findall(variation["text"])) == set(
-                _FIELD.findall(english["text"])
-            ), where
+            assert set(_FIELD.findall(variation["text"])) == set(_FIELD.findall(english["text"])), (
+                where
+            )
             payloads = [b["payload"] for b in variation.get("buttons") or []]
             assert payloads == [b["payload"] for b in english.get("buttons") or []], where
 

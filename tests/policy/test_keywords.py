@@ -66,7 +66,14 @@ def test_a_spanish_sentence_with_a_keyword_in_it_is_not_a_keyword(body: str) -> 
 
 @pytest.mark.parametrize(
     ("body", "language"),
-    [("PARAR", "es"), ("no más", "es"), ("AYUDA", "es"), ("STOP", "en"), ("help", "en"), ("hi", None)],
+    [
+        ("PARAR", "es"),
+        ("no más", "es"),
+        ("AYUDA", "es"),
+        ("STOP", "en"),
+        ("help", "en"),
+        ("hi", None),
+    ],
 )
 def test_a_keyword_tells_its_language(body: str, language: str | None) -> None:
     assert keyword_language(body) == language

@@ -19,12 +19,13 @@ DISCLOSURE = (
 )
 
 
-
 @pytest.mark.parametrize("consumer", [False, True])
 def test_every_spanish_sms_ends_with_the_spanish_stop_sentence(consumer: bool) -> None:
     state = replace(account(consumer=consumer), language="es")
     for decision, snapshot in every_message(state):
-        text = render(replace(decision, channel="sms"), snapshot, company=COMPANY, payment_link=LINK)
+        text = render(
+            replace(decision, channel="sms"), snapshot, company=COMPANY, payment_link=LINK
+        )
         assert text.endswith(f"\n{FOOTER}"), text
         assert "Reply STOP" not in text
 
@@ -68,5 +69,7 @@ def test_a_spanish_consumer_sms_with_the_disclosure_fits_in_480_characters() -> 
     # the Spanish disclosure alone is about 170 characters: room for the body and footer
     state = replace(account(consumer=True, invoices=(invoice(amount="123456.78"),)), language="es")
     for decision, snapshot in every_message(state):
-        text = render(replace(decision, channel="sms"), snapshot, company=COMPANY, payment_link=LINK)
+        text = render(
+            replace(decision, channel="sms"), snapshot, company=COMPANY, payment_link=LINK
+        )
         assert len(text) <= 480, (decision.template, len(text), text)

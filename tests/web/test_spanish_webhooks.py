@@ -101,9 +101,7 @@ def test_a_spanish_consumer_hears_the_spanish_disclosure_first(sms: SmsGateway) 
     sms.gateway.dialogue.replies = [BotMessage("¡Hola! ¿En qué le puedo ayudar?")]
     sms.text("hola")
     (first,) = sms.twilio.bodies()
-    assert first == (
-        f"{say('disclosure', 'es', company=COMPANY)}\n¡Hola! ¿En qué le puedo ayudar?"
-    )
+    assert first == (f"{say('disclosure', 'es', company=COMPANY)}\n¡Hola! ¿En qué le puedo ayudar?")
     assert "Esta comunicación es de un cobrador de deudas" in first
 
 

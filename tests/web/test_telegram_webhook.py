@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.container import Container, build_container
 from bot.db.models import Account, Contact, ContactPreference, Message
-from bot.policy.keywords import Keyword
 from bot.policy.catalog import say
+from bot.policy.keywords import Keyword
 from bot.services import keywords
 from bot.services.chat import disclosure
 from bot.services.telegram_links import issue_code
@@ -166,7 +166,11 @@ def test_a_conversation_reaches_the_bot_and_its_replies_reach_send_message(
     tg.send(text_update(1, CHAT, "hi"), text_update(2, CHAT, "how much do I owe"))
     assert tg.dialogue.calls == [
         (SENDER, "hi", {"channel": "telegram", "address": str(CHAT), "language": "en"}),
-        (SENDER, "how much do I owe", {"channel": "telegram", "address": str(CHAT), "language": "en"}),
+        (
+            SENDER,
+            "how much do I owe",
+            {"channel": "telegram", "address": str(CHAT), "language": "en"},
+        ),
     ]
     assert [(m["chat_id"], m["text"]) for m in tg.fake.sent] == [
         (str(CHAT), "Hi! How can I help?"),

@@ -19,10 +19,10 @@ from twilio.request_validator import RequestValidator
 
 from bot.container import build_container
 from bot.db.models import ContactPreference, Conversation, Message
+from bot.policy.catalog import say
 from bot.policy.keywords import Keyword
 from bot.services.chat import TEXT_ONLY_REPLY, ChatDesk, disclosure
 from bot.services.delivery import Postman, deliver
-from bot.policy.catalog import say
 from bot.services.keywords import SMS_ANSWERS
 from bot.settings import load_settings
 from bot.web import twilio as twilio_web

@@ -51,7 +51,12 @@ def placeholders(text: str) -> frozenset[str]:
 
 
 #: the collectors' canned replies (catalog keys), offered in the console in each language
-CANNED = ("canned_looking_into_it", "canned_call_back", "canned_payment_received", "canned_back_to_bot")
+CANNED = (
+    "canned_looking_into_it",
+    "canned_call_back",
+    "canned_payment_received",
+    "canned_back_to_bot",
+)
 
 
 def canned_replies() -> dict[str, list[tuple[str, str]]]:

@@ -19,8 +19,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from bot.errors import ArbotError
-from bot.errors import InputError
+from bot.errors import ArbotError, InputError
 from bot.policy.catalog import canned_replies, canned_text
 from bot.services import console_queue, delivery, escalation_notes, handoff, languages
 from bot.services.console_auth import ConsoleUser

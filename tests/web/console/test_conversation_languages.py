@@ -8,7 +8,7 @@ import html
 from bot.policy.catalog import say
 from bot.services import delivery
 from tests.web.console.conftest import ConsoleApp, LoginAs
-from tests.web.console.test_conversation import PHONE, _REPLY_KEY, case_id, chat, post, url
+from tests.web.console.test_conversation import _REPLY_KEY, PHONE, case_id, chat, post, url
 
 __all__ = ["case_id"]  # the fixture these tests use
 
