@@ -1,8 +1,12 @@
 """The bot's dynamic texts: what it says with numbers, dates and references in it.
 
 Fixed texts without data live in ``domain.yml`` responses; these are built from service
-results. Money reads ``$1,250.00``; dates read ``Friday, Dec 4``. Messages are short enough
-for SMS and never rely on formatting a channel may not show.
+results. The words of the verification, balance, greeting, hand-off, fallback and
+preference texts come from :mod:`bot.policy.catalog` in the conversation's language (the
+``language`` slot, :func:`actions.language.language_of`); the functions here take it as
+``language`` and default to English. Money reads ``$1,250.00``; dates read ``Friday, Dec 4``
+(``viernes 4 de dic``). Messages are short enough for SMS and never rely on formatting a
+channel may not show.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from actions.ports import (
     PayLinkView,
     PromiseRecord,
 )
+from bot.policy.catalog import month, say, weekday
 from bot.policy.credit import HOLD_DAYS_PAST_DUE
 from bot.policy.money import cents
 from bot.policy.plans import PlanOffer, ScheduledPayment, minimum_down_payment
@@ -29,7 +34,7 @@ from bot.policy.rules import Policy
 MAX_INVOICES = 5
 ONE_BUSINESS_DAY = "A collector will reply within one business day."
 
-VERIFIED = "Thanks, you're verified."
+VERIFIED = say("bot_verified", "en")
 ASK_AMOUNT = "How much can you pay? For example: $200."
 ASK_DATE = "What date can you pay? For example: Friday, or the 15th."
 ASK_PLAN = "Sorry, I didn't catch a number of months or an amount per month."
@@ -40,27 +45,16 @@ NOTHING_RECORDED = (
 COUNTEROFFER_REFUSED = "OK, let's find a plan that works for you instead."
 NO_PLAN = "OK, no plan was set up. Tell me another number of months or monthly amount any time."
 RECORD_FAILED = "Sorry, I couldn't save that just now. Please try again in a few minutes."
-HUMAN_REQUESTED = "I've asked a collector to take over this conversation. " + ONE_BUSINESS_DAY
-REPHRASE = (
-    "Sorry, I didn't get that. You can ask about your balance, promise a payment, set up a "
-    "payment plan or dispute an invoice. Reply HELP for more."
-)
-FALLBACK_ESCALATED = (
-    "Sorry, I'm still not getting it. I've asked a person to help you. " + ONE_BUSINESS_DAY
-)
-FALLBACK_PENDING = "A person from our team will follow up with you soon. " + ONE_BUSINESS_DAY
+HUMAN_REQUESTED = say("bot_human_requested", "en")
+REPHRASE = say("bot_rephrase", "en")
+FALLBACK_ESCALATED = say("bot_fallback_escalated", "en")
+FALLBACK_PENDING = say("bot_fallback_pending", "en")
 NOT_CAUGHT = "Sorry, I didn't catch that."
-NOT_RESUBSCRIBED = (
-    "I haven't changed anything. To get our messages again, reply START; to stop them, reply STOP."
-)
+NOT_RESUBSCRIBED = say("bot_not_resubscribed", "en")
 STILL_NOT_CAUGHT = (
     "Sorry, I still didn't catch that. Pick one of these, or answer in your own words:"
 )
-VENTING = (
-    "I'm sorry this has been frustrating, and thank you for telling me. I'm here to help "
-    "sort it out: I can tell you what's owed, take a promise to pay or set up a payment "
-    "plan. Reply AGENT to talk to a person, or STOP if you don't want these texts."
-)
+VENTING = say("bot_venting", "en")
 #: what the customer hears when a new request leaves a form, by form
 _FORM_TOPICS = {
     "promise_form": "the promise to pay",
@@ -69,15 +63,14 @@ _FORM_TOPICS = {
 }
 
 
-def who_we_are(company_name: str) -> str:
+def who_we_are(company_name: str, language: str = "en") -> str:
     """Who is writing and why, naming the company (the answer to "who is this?")."""
-    company = company_name.rstrip(".")
-    return (
-        f"This is the automated assistant of {company}'s accounts team, writing about your "
-        f"account with {company}. To protect your privacy I only share details after you "
-        "verify the account. If you're unsure, call the number printed on your invoice, or "
-        "reply AGENT for a person."
-    )
+    return say("bot_who", language, company=company_name.rstrip("."))
+
+
+def greeting(company_name: str, language: str = "en") -> str:
+    """Hello from the company, and what the bot can help with."""
+    return say("bot_greeting", language, company=company_name.rstrip("."))
 
 
 def money(amount: Decimal, currency: str = "USD") -> str:
@@ -88,109 +81,122 @@ def money(amount: Decimal, currency: str = "USD") -> str:
     return f"{sign}${digits}" if currency == "USD" else f"{sign}{digits} {currency}"
 
 
-def day(when: date) -> str:
-    """``Friday, Dec 4``."""
-    return f"{when:%A}, {when:%b} {when.day}"
+def day(when: date, language: str = "en") -> str:
+    """``Friday, Dec 4`` (``viernes 4 de dic``)."""
+    return say(
+        "bot_weekday_day",
+        language,
+        weekday=weekday(when.weekday(), language),
+        month=month(when.month, language),
+        day=when.day,
+    )
 
 
-def short_day(when: date) -> str:
-    """``Dec 4``."""
-    return f"{when:%b} {when.day}"
+def short_day(when: date, language: str = "en") -> str:
+    """``Dec 4`` (``4 dic``)."""
+    return say("day", language, month=month(when.month, language), day=when.day)
 
 
-def failed_verification(failures_left: int, known_account: str | None = None) -> str:
+def failed_verification(
+    failures_left: int, known_account: str | None = None, language: str = "en"
+) -> str:
     """A wrong answer, with the tries left before verification locks.
 
     With ``known_account`` only the postal code is asked again, and the answer says so.
     """
-    tries = "try" if failures_left == 1 else "tries"
-    wrong = "That postal code doesn't" if known_account else "That doesn't"
-    return f"{wrong} match our records. {failures_left} {tries} left."
+    key = "bot_failed_postal" if known_account else "bot_failed"
+    key += "_one" if failures_left == 1 else "_many"
+    return say(key, language, left=failures_left)
 
 
 # --- balance -----------------------------------------------------------------------------
 
 
-def balance_summary(view: BalanceView) -> str:
+def balance_summary(view: BalanceView, language: str = "en") -> str:
     """Total, past due, open invoices, the oldest past-due one and how late it is."""
     if view.open_count == 0 or view.total <= 0:
-        return "You have no open balance with us. Thank you!"
-    cur = view.currency
-    invoices = "invoice" if view.open_count == 1 else "invoices"
-    parts = [f"Your balance is {money(view.total, cur)} on {view.open_count} open {invoices}."]
+        return say("bot_no_balance", language)
+    cur, lang = view.currency, language
+    total = money(view.total, cur)
+    key = "bot_balance_one" if view.open_count == 1 else "bot_balance_many"
+    parts = [say(key, lang, total=total, count=view.open_count)]
     if view.finance_charges > 0:
-        parts.append(f"That includes {money(view.finance_charges, cur)} of finance charges.")
+        parts.append(say("bot_finance_charges", lang, amount=money(view.finance_charges, cur)))
     if view.past_due > 0:
-        parts.append(f"{money(view.past_due, cur)} is past due.")
+        parts.append(say("bot_past_due", lang, amount=money(view.past_due, cur)))
         if view.oldest_past_due_invoice and view.oldest_days_late is not None:
             days = view.oldest_days_late
-            late = f"{days} day" if days == 1 else f"{days} days"
-            parts.append(f"The oldest, {view.oldest_past_due_invoice}, is {late} late.")
+            oldest = "bot_oldest_one" if days == 1 else "bot_oldest_many"
+            parts.append(say(oldest, lang, invoice=view.oldest_past_due_invoice, days=days))
     else:
-        parts.append("Nothing is past due.")
+        parts.append(say("bot_nothing_past_due", lang))
     if view.disputed > 0:
-        parts.append(f"{money(view.disputed, cur)} is on hold while a dispute is reviewed.")
-    return " ".join([*parts, *commitments(view), *credit_hold(view)])
+        parts.append(say("bot_disputed_hold", lang, amount=money(view.disputed, cur)))
+    return " ".join([*parts, *commitments(view, lang), *credit_hold(view, lang)])
 
 
-def credit_hold(view: BalanceView) -> list[str]:
+def credit_hold(view: BalanceView, language: str = "en") -> list[str]:
     """Why the account is on credit hold and what releases it (SPEC §12)."""
     if not view.hold_reasons:
         return []
-    lines = ["Your account is on credit hold."]
+    lines = [say("bot_credit_hold", language)]
     if "over_limit" in view.hold_reasons and view.to_limit > 0:
         amount = money(view.to_limit, view.currency)
-        lines.append(f"A payment of {amount} brings the account back under its limit.")
+        lines.append(say("bot_hold_over_limit", language, amount=amount))
     if "past_due" in view.hold_reasons:
-        lines.append(
-            f"Paying the invoices more than {HOLD_DAYS_PAST_DUE} days past due releases it."
-        )
+        lines.append(say("bot_hold_past_due", language, days=HOLD_DAYS_PAST_DUE))
     if "plan_default" in view.hold_reasons:
-        lines.append("Your payment plan defaulted: please talk to a person to release it.")
+        lines.append(say("bot_hold_plan_default", language))
     return lines
 
 
-def commitments(view: BalanceView) -> list[str]:
+def commitments(view: BalanceView, language: str = "en") -> list[str]:
     """The pending promise and the plan's next payments: what the customer agreed to."""
     lines: list[str] = []
+    lang, cur = language, view.currency
+
+    def on(amount: Decimal, when: date) -> str:
+        return say("bot_amount_on", lang, amount=money(amount, cur), day=day(when, lang))
+
     if view.promise is not None:
-        promised = f"{money(view.promise.amount, view.currency)} on {day(view.promise.due_date)}"
-        lines.append(f"You've promised to pay {promised}.")
+        promised = on(view.promise.amount, view.promise.due_date)
+        lines.append(say("bot_promised", lang, promised=promised))
     if view.plan is not None and view.plan.remaining:
         first, *rest = view.plan.remaining
-        when = f"{money(first.amount, view.currency)} on {day(first.due_date)}"
-        plan = (
-            "Your payment plan is waiting for a collector's approval; its"
-            if (view.plan.status == "pending_approval")
-            else "Your payment plan's"
-        )
-        text = f"{plan} next payment is {when}"
+        pending = view.plan.status == "pending_approval"
+        key = "bot_plan_pending_next" if pending else "bot_plan_next"
+        text = say(key, lang, when=on(first.amount, first.due_date))
         if rest:
-            count = "payment" if len(rest) == 1 else "payments"
             amounts = {item.amount for item in rest}
-            each = f" of {money(rest[0].amount, view.currency)}" if len(amounts) == 1 else ""
-            text += f", then {len(rest)} more monthly {count}{each}"
-            text += f", the last on {day(rest[-1].due_date)}"
+            each = say("bot_plan_each", lang, amount=money(rest[0].amount, cur))
+            more = "bot_plan_more_one" if len(rest) == 1 else "bot_plan_more_many"
+            text += say(more, lang, count=len(rest), each=each if len(amounts) == 1 else "")
+            text += say("bot_plan_last", lang, day=day(rest[-1].due_date, lang))
         lines.append(text + ".")
     return lines
 
 
-def invoice_line(invoice: InvoiceView, currency: str) -> str:
+def invoice_line(invoice: InvoiceView, currency: str, language: str = "en") -> str:
     """``INV-1003-01, due Nov 3: $250.00`` (``(disputed, on hold)`` when it is)."""
-    line = f"{invoice.invoice_number}, due {short_day(invoice.due_date)}: "
-    line += money(invoice.open_amount, currency)
-    return line + (" (disputed, on hold)" if invoice.disputed else "")
+    line = say(
+        "bot_invoice_line",
+        language,
+        invoice=invoice.invoice_number,
+        day=short_day(invoice.due_date, language),
+        amount=money(invoice.open_amount, currency),
+    )
+    return line + (say("bot_invoice_disputed", language) if invoice.disputed else "")
 
 
-def invoice_list(view: BalanceView, limit: int = MAX_INVOICES) -> str:
+def invoice_list(view: BalanceView, limit: int = MAX_INVOICES, language: str = "en") -> str:
     """Up to ``limit`` open invoices, oldest due first, and how many more there are."""
     invoices = sorted(view.invoices, key=lambda item: (item.due_date, item.invoice_number))
     if not invoices:
-        return "You have no open invoices."
-    lines = [invoice_line(item, view.currency) for item in invoices[:limit]]
+        return say("bot_no_invoices", language)
+    lines = [invoice_line(item, view.currency, language) for item in invoices[:limit]]
     if len(invoices) > limit:
-        lines.append(f"…and {len(invoices) - limit} more.")
-    return "Your open invoices:\n" + "\n".join(lines)
+        lines.append(say("bot_more_invoices", language, count=len(invoices) - limit))
+    return say("bot_open_invoices", language) + "\n" + "\n".join(lines)
 
 
 # --- promises ----------------------------------------------------------------------------
@@ -358,12 +364,15 @@ def claim_reply(result: ClaimResult) -> str:
     return "Thanks, I've noted that you paid. A collector will check it."
 
 
-def unknown_invoice(given: str, view: BalanceView, *, ask_which: bool = False) -> str:
+def unknown_invoice(
+    given: str, view: BalanceView, *, ask_which: bool = False, language: str = "en"
+) -> str:
     """The invoice named is not open on the account; lists the ones that are."""
     numbers = [item.invoice_number for item in view.invoices if not item.disputed]
-    listed = f" Your open invoices are {_join(numbers[:MAX_INVOICES])}." if numbers else ""
-    question = " Which one is it? Or reply ALL." if ask_which else ""
-    return f"I can't find invoice {given} on your account.{listed}{question}"
+    joined = _join(numbers[:MAX_INVOICES], language)
+    listed = say("bot_open_invoices_are", language, numbers=joined) if numbers else ""
+    question = say("bot_which_invoice", language) if ask_which else ""
+    return say("bot_unknown_invoice", language, given=given, listed=listed, question=question)
 
 
 def _reference(record: DisputeRecord) -> str:
@@ -388,11 +397,11 @@ def _by_amount(
     return [(amount, list(group)) for amount, group in groupby(items, key=lambda i: i.amount)]
 
 
-def _join(words: Sequence[str]) -> str:
-    """``a``, ``a and b``, ``a, b and c``."""
+def _join(words: Sequence[str], language: str = "en") -> str:
+    """``a``, ``a and b``, ``a, b and c`` (``a, b y c``)."""
     if len(words) <= 1:
         return "".join(words)
-    return ", ".join(words[:-1]) + " and " + words[-1]
+    return ", ".join(words[:-1]) + say("bot_and", language) + words[-1]
 
 
 _PAY_PURPOSES = {"promise": "your promise of", "installment": "your installment of"}

@@ -1,6 +1,6 @@
 """Message catalogs: every text arbot's own code sends a customer, in English and Spanish
 (SPEC §14). One module per language (:mod:`.en`, :mod:`.es`) holds ``TEXTS`` (key to a
-:meth:`str.format` text) and ``MONTHS``; :func:`say` picks the text for a language.
+:meth:`str.format` text), ``MONTHS`` and ``WEEKDAYS``; :func:`say` picks the text for a language.
 
 The bot's fixed answers are Rasa responses in ``domain.yml`` (a Spanish variation per
 response, conditioned on the ``language`` slot) and the reminder bodies are template files
@@ -21,6 +21,9 @@ from bot.policy.languages import DEFAULT, normalise
 
 CATALOGS: Mapping[str, Mapping[str, str]] = MappingProxyType({"en": en.TEXTS, "es": es.TEXTS})
 MONTHS: Mapping[str, tuple[str, ...]] = MappingProxyType({"en": en.MONTHS, "es": es.MONTHS})
+WEEKDAYS: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {"en": en.WEEKDAYS, "es": es.WEEKDAYS}
+)
 
 
 def language_of(language: str | None) -> str:
@@ -43,6 +46,11 @@ def say(key: str, language: str | None, **fields: object) -> str:
 def month(number: int, language: str | None) -> str:
     """The short name of month ``number`` (1–12) in ``language``."""
     return MONTHS[language_of(language)][number - 1]
+
+
+def weekday(number: int, language: str | None) -> str:
+    """The name of weekday ``number`` (0 is Monday, as :meth:`date.weekday`) in ``language``."""
+    return WEEKDAYS[language_of(language)][number]
 
 
 def placeholders(text: str) -> frozenset[str]:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 MONTHS = ("ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic")
 
+WEEKDAYS = ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo")
+
 TEXTS = {
     # --- disclosure and framing (SPEC §5 Disclosure, §14) --------------------------------
     "disclosure": (
@@ -110,5 +112,103 @@ TEXTS = {
     "canned_back_to_bot": (
         "Le paso de nuevo a nuestro asistente. Responda AGENTE en cualquier momento para "
         "hablar otra vez con una persona."
+    ),
+    # --- the bot's own texts (actions/replies.py and the actions) -----------------------
+    "bot_and": " y ",
+    "bot_weekday_day": "{weekday} {day} de {month}",
+    "bot_verified": "Gracias, su identidad está verificada.",
+    "bot_failed_one": "Eso no coincide con nuestros registros. Le queda 1 intento.",
+    "bot_failed_many": "Eso no coincide con nuestros registros. Le quedan {left} intentos.",
+    "bot_failed_postal_one": (
+        "Ese código postal no coincide con nuestros registros. Le queda 1 intento."
+    ),
+    "bot_failed_postal_many": (
+        "Ese código postal no coincide con nuestros registros. Le quedan {left} intentos."
+    ),
+    "bot_no_balance": "No tiene saldo pendiente con nosotros. ¡Gracias!",
+    "bot_balance_one": "Su saldo es de {total} en 1 factura abierta.",
+    "bot_balance_many": "Su saldo es de {total} en {count} facturas abiertas.",
+    "bot_finance_charges": "Eso incluye {amount} de cargos financieros.",
+    "bot_past_due": "{amount} está vencido.",
+    "bot_oldest_one": "La más antigua, {invoice}, lleva 1 día de atraso.",
+    "bot_oldest_many": "La más antigua, {invoice}, lleva {days} días de atraso.",
+    "bot_nothing_past_due": "No tiene nada vencido.",
+    "bot_disputed_hold": "{amount} está en espera mientras se revisa una disputa.",
+    "bot_credit_hold": "Su cuenta tiene un bloqueo de crédito.",
+    "bot_hold_over_limit": "Un pago de {amount} devuelve la cuenta por debajo de su límite.",
+    "bot_hold_past_due": "Pagar las facturas con más de {days} días de atraso lo levanta.",
+    "bot_hold_plan_default": (
+        "Su plan de pagos está en incumplimiento: hable con una persona para levantarlo."
+    ),
+    "bot_amount_on": "{amount} el {day}",
+    "bot_promised": "Prometió pagar {promised}.",
+    "bot_plan_next": "El próximo pago de su plan es de {when}",
+    "bot_plan_pending_next": (
+        "Su plan de pagos espera la aprobación de un gestor de cobros; su próximo pago es de "
+        "{when}"
+    ),
+    "bot_plan_more_one": ", y después 1 pago mensual más{each}",
+    "bot_plan_more_many": ", y después {count} pagos mensuales más{each}",
+    "bot_plan_each": " de {amount}",
+    "bot_plan_last": ", el último el {day}",
+    "bot_invoice_line": "{invoice}, vence el {day}: {amount}",
+    "bot_invoice_disputed": " (en disputa, en espera)",
+    "bot_no_invoices": "No tiene facturas abiertas.",
+    "bot_more_invoices": "…y {count} más.",
+    "bot_open_invoices": "Sus facturas abiertas:",
+    "bot_unknown_invoice": "No encuentro la factura {given} en su cuenta.{listed}{question}",
+    "bot_open_invoices_are": " Sus facturas abiertas son {numbers}.",
+    "bot_which_invoice": " ¿Cuál es? O responda TODAS.",
+    "bot_greeting": (
+        "Hola, soy el asistente virtual de {company}. Puedo decirle su saldo, registrar una "
+        "promesa de pago, acordar un plan de pagos o registrar una disputa. ¿En qué le puedo "
+        "ayudar?"
+    ),
+    "bot_who": (
+        "Soy el asistente automático del equipo de cuentas de {company}, y le escribo sobre "
+        "su cuenta con {company}. Para proteger su privacidad solo comparto detalles después "
+        "de que verifique la cuenta. Si tiene dudas, llame al número impreso en su factura, "
+        "o responda AGENTE para hablar con una persona."
+    ),
+    "bot_venting": (
+        "Siento que esto haya sido frustrante, y gracias por decírmelo. Estoy aquí para "
+        "ayudarle a resolverlo: puedo decirle cuánto debe, registrar una promesa de pago o "
+        "acordar un plan de pagos. Responda AGENTE para hablar con una persona, o PARAR si no "
+        "quiere recibir estos mensajes."
+    ),
+    "bot_human_requested": (
+        "Le he pedido a un gestor de cobros que continúe esta conversación. Un gestor le "
+        "responderá en un día hábil."
+    ),
+    "bot_rephrase": (
+        "Lo siento, no le entendí. Puede preguntar por su saldo, prometer un pago, acordar "
+        "un plan de pagos o disputar una factura. Responda AYUDA para más."
+    ),
+    "bot_fallback_escalated": (
+        "Lo siento, sigo sin entenderle. He pedido a una persona que le ayude. Un gestor de "
+        "cobros le responderá en un día hábil."
+    ),
+    "bot_fallback_pending": (
+        "Una persona de nuestro equipo se comunicará con usted pronto. Un gestor de cobros "
+        "le responderá en un día hábil."
+    ),
+    "bot_not_resubscribed": (
+        "No he cambiado nada. Para recibir nuestros mensajes de nuevo, responda START; para "
+        "dejar de recibirlos, responda PARAR."
+    ),
+    "bot_opted_out": (
+        "Ya no recibirá mensajes automáticos nuestros aquí. Responda START para volver a "
+        "activarlos."
+    ),
+    "bot_already_out": (
+        "Ya estaba dado de baja de los mensajes automáticos aquí. Responda START para volver "
+        "a activarlos."
+    ),
+    "bot_opted_in": "Se ha vuelto a suscribir. Responda PARAR en cualquier momento para darse de baja.",
+    "bot_already_in": "Ya está suscrito. Responda PARAR en cualquier momento para darse de baja.",
+    "bot_ceased": (
+        "Entendido. Dejaremos de contactarle sobre esta cuenta por todos los canales, salvo "
+        "los avisos por escrito que exija la ley. Un miembro de nuestro equipo revisará su "
+        "solicitud."
     ),
 }
