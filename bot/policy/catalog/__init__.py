@@ -21,9 +21,7 @@ from bot.policy.languages import DEFAULT, normalise
 
 CATALOGS: Mapping[str, Mapping[str, str]] = MappingProxyType({"en": en.TEXTS, "es": es.TEXTS})
 MONTHS: Mapping[str, tuple[str, ...]] = MappingProxyType({"en": en.MONTHS, "es": es.MONTHS})
-WEEKDAYS: Mapping[str, tuple[str, ...]] = MappingProxyType(
-    {"en": en.WEEKDAYS, "es": es.WEEKDAYS}
-)
+WEEKDAYS: Mapping[str, tuple[str, ...]] = MappingProxyType({"en": en.WEEKDAYS, "es": es.WEEKDAYS})
 
 
 def language_of(language: str | None) -> str:

@@ -181,8 +181,7 @@ TEXTS = {
         "reply STOP."
     ),
     "bot_opted_out": (
-        "You won't get automated messages from us here anymore. Reply START to turn them "
-        "back on."
+        "You won't get automated messages from us here anymore. Reply START to turn them back on."
     ),
     "bot_already_out": (
         "You're already unsubscribed from automated messages here. Reply START to turn them "

@@ -144,8 +144,7 @@ TEXTS = {
     "bot_promised": "Prometió pagar {promised}.",
     "bot_plan_next": "El próximo pago de su plan es de {when}",
     "bot_plan_pending_next": (
-        "Su plan de pagos espera la aprobación de un gestor de cobros; su próximo pago es de "
-        "{when}"
+        "Su plan de pagos espera la aprobación de un gestor de cobros; su próximo pago es de {when}"
     ),
     "bot_plan_more_one": ", y después 1 pago mensual más{each}",
     "bot_plan_more_many": ", y después {count} pagos mensuales más{each}",
@@ -204,7 +203,9 @@ TEXTS = {
         "Ya estaba dado de baja de los mensajes automáticos aquí. Responda START para volver "
         "a activarlos."
     ),
-    "bot_opted_in": "Se ha vuelto a suscribir. Responda PARAR en cualquier momento para darse de baja.",
+    "bot_opted_in": (
+        "Se ha vuelto a suscribir. Responda PARAR en cualquier momento para darse de baja."
+    ),
     "bot_already_in": "Ya está suscrito. Responda PARAR en cualquier momento para darse de baja.",
     "bot_ceased": (
         "Entendido. Dejaremos de contactarle sobre esta cuenta por todos los canales, salvo "
