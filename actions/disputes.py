@@ -26,6 +26,7 @@ from actions.forms import (
     value_choice,
 )
 from actions.gate import verified_account, verify_first
+from actions.language import language_of
 from actions.ports import BalanceView
 from actions.sender import parse_sender
 from actions.slots import (
@@ -37,6 +38,7 @@ from actions.slots import (
     text_slot,
 )
 from bot.errors import ArbotError
+from bot.policy.catalog import say
 
 log = logging.getLogger(__name__)
 
@@ -191,13 +193,14 @@ class ValidateDisputeForm(GuardedFormValidation):
         view = await _balance(account)
         invoice = find_invoice(view, given) or invoice_in_text(view, given)
         if invoice is None:
-            dispatcher.utter_message(text=replies.unknown_invoice(given, view, ask_which=True))
+            said = replies.unknown_invoice(
+                given, view, ask_which=True, language=language_of(tracker)
+            )
+            dispatcher.utter_message(text=said)
             return {INVOICE: None}
         if invoice.disputed:
-            dispatcher.utter_message(
-                text=f"{invoice.invoice_number} is already disputed and on hold while a "
-                "collector reviews it."
-            )
+            said = say("bot_already_disputed", language_of(tracker), invoice=invoice.invoice_number)
+            dispatcher.utter_message(text=said)
             return {INVOICE: None, REASON: None, DESCRIPTION: None, "requested_slot": None}
         return {INVOICE: invoice.invoice_number, **_said_with_the_invoice(tracker, given)}
 
@@ -206,7 +209,7 @@ class ValidateDisputeForm(GuardedFormValidation):
     ) -> dict[str, Any]:
         reason = dispute_reason(str(value or ""))
         if reason is None and str(value or "").strip():  # an answer, but not a reason
-            dispatcher.utter_message(text="Please reply with a number from 1 to 6.")
+            dispatcher.utter_message(text=say("bot_dispute_reason_number", language_of(tracker)))
         return {REASON: reason}
 
     def validate_dispute_description(
@@ -270,7 +273,7 @@ class ActionRecordDispute(Action):  # type: ignore[misc]
             )
         except ArbotError:
             log.warning("opening a dispute for %s failed", account, exc_info=True)
-            dispatcher.utter_message(text=replies.RECORD_FAILED)
+            dispatcher.utter_message(text=say("bot_record_failed", language_of(tracker)))
         else:
-            dispatcher.utter_message(text=replies.dispute_opened(records))
+            dispatcher.utter_message(text=replies.dispute_opened(records, language_of(tracker)))
         return reset(*FORM_SLOTS) + reset_guard()

@@ -32,7 +32,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import replies
+from actions.language import language_of
 from actions.slots import Event, latest_text, requested_slot, text_slot
+from bot.policy.catalog import say
 from bot.policy.complaints import is_complaint
 from bot.policy.form_turns import Turn, classify_turn
 
@@ -131,7 +133,7 @@ def leave_for_request(
     active = (tracker.active_loop or {}).get("name")
     if not active or active in (keep, "verification_form"):
         return []
-    dispatcher.utter_message(text=replies.left_form(active))
+    dispatcher.utter_message(text=replies.left_form(active, language_of(tracker)))
     cleared = [SlotSet(name, None) for name in FORM_SLOTS.get(active, ())]
     return [ActiveLoop(None), SlotSet("requested_slot", None), *cleared, *reset_guard()]
 
@@ -220,10 +222,11 @@ class GuardedFormValidation(FormValidationAction):  # type: ignore[misc]
         misses = (int(count) if asked == slot and count.isdigit() else 0) + 1
         if misses >= 2:
             choices = [*await self.likely_choices(tracker, slot), PERSON, CANCEL]
-            dispatcher.utter_message(text=replies.STILL_NOT_CAUGHT, buttons=buttons(choices))
+            said = say("bot_still_not_caught", language_of(tracker))
+            dispatcher.utter_message(text=said, buttons=buttons(choices))
         elif len(dispatcher.messages) == said:  # the form's validators said nothing
-            text = replies.VENTING if is_complaint(latest_text(tracker)) else replies.NOT_CAUGHT
-            dispatcher.utter_message(text=text)
+            key = "bot_venting" if is_complaint(latest_text(tracker)) else "bot_not_caught"
+            dispatcher.utter_message(text=say(key, language_of(tracker)))
         return [SlotSet(MISSES, f"{slot}:{misses}")]
 
     @staticmethod

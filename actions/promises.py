@@ -31,11 +31,13 @@ from actions.forms import (
     value_choice,
 )
 from actions.gate import verified_account, verify_first
+from actions.language import language_of
 from actions.payment_link import link_after_promise
 from actions.ports import BalanceView
 from actions.sender import parse_sender
 from actions.slots import Event, entity, latest_text, requested_slot, reset, text_slot
 from bot.errors import ArbotError
+from bot.policy.catalog import say
 from bot.policy.money import format_money
 from bot.policy.promises import PromiseCheck, PromiseProblem, minimum_promise
 from bot.policy.relative_amounts import Owed, Share, relative_amount, resolve
@@ -176,7 +178,7 @@ class ValidatePromiseForm(GuardedFormValidation):
         amount = parse_amount(text) if value is not None else None
         if amount is None:
             if text.strip():  # an answer, but not an amount (nothing said: just ask)
-                dispatcher.utter_message(text="Sorry, I didn't catch an amount.")
+                dispatcher.utter_message(text=say("bot_no_amount", language_of(tracker)))
             return {AMOUNT: None}
         return {AMOUNT: format_money(amount)}
 
@@ -191,7 +193,7 @@ class ValidatePromiseForm(GuardedFormValidation):
         due = parse_date(text, await _customer_today(tracker))
         if due is None:
             if text.strip():
-                dispatcher.utter_message(text="Sorry, I didn't catch a date.")
+                dispatcher.utter_message(text=say("bot_no_date", language_of(tracker)))
             return {DUE: None}
         return {DUE: due.isoformat()}
 
@@ -227,7 +229,7 @@ class ValidatePromiseForm(GuardedFormValidation):
         clear += [DUE] if problems & _DATE_PROBLEMS else []
         nearest = _nearest_choices(check, await _customer_today(tracker))
         dispatcher.utter_message(
-            text=replies.promise_problem(check),
+            text=replies.promise_problem(check, language_of(tracker)),
             buttons=buttons([choice for _, _, choice in nearest]),
         )
         values = {slot: value for slot, value, _ in nearest if slot in clear}
@@ -298,9 +300,11 @@ class ActionAskPtpConfirmed(Action):  # type: ignore[misc]
     ) -> list[Event]:
         amount, due = slot_amount(tracker), slot_date(tracker)
         if amount is None or due is None:
-            dispatcher.utter_message(text="Shall I record this promise? Reply YES or NO.")
+            dispatcher.utter_message(text=say("bot_promise_confirm", language_of(tracker)))
         else:
-            dispatcher.utter_message(text=replies.promise_readback(amount, due))
+            dispatcher.utter_message(
+                text=replies.promise_readback(amount, due, language_of(tracker))
+            )
         return []
 
 
@@ -318,7 +322,7 @@ class ActionRecordPromise(Action):  # type: ignore[misc]
             return verify_first("promise")
         amount, due = slot_amount(tracker), slot_date(tracker)
         if tracker.get_slot(CONFIRMED) is not True or amount is None or due is None:
-            dispatcher.utter_message(text=replies.NOTHING_RECORDED)
+            dispatcher.utter_message(text=say("bot_nothing_recorded", language_of(tracker)))
             return reset(*FORM_SLOTS) + reset_guard()
         rt = runtime.current()
         try:
@@ -334,10 +338,10 @@ class ActionRecordPromise(Action):  # type: ignore[misc]
             )
         except ArbotError:
             log.warning("recording a promise for %s failed", account, exc_info=True)
-            dispatcher.utter_message(text=replies.RECORD_FAILED)
+            dispatcher.utter_message(text=say("bot_record_failed", language_of(tracker)))
         else:
-            dispatcher.utter_message(text=replies.promise_recorded(record))
+            dispatcher.utter_message(text=replies.promise_recorded(record, language_of(tracker)))
             link = await link_after_promise(account)
             if link is not None:
-                dispatcher.utter_message(text=replies.promise_pay_link(link))
+                dispatcher.utter_message(text=replies.promise_pay_link(link, language_of(tracker)))
         return reset(*FORM_SLOTS) + reset_guard()

@@ -35,31 +35,26 @@ MAX_INVOICES = 5
 ONE_BUSINESS_DAY = "A collector will reply within one business day."
 
 VERIFIED = say("bot_verified", "en")
-ASK_AMOUNT = "How much can you pay? For example: $200."
-ASK_DATE = "What date can you pay? For example: Friday, or the 15th."
-ASK_PLAN = "Sorry, I didn't catch a number of months or an amount per month."
-NOTHING_RECORDED = (
-    "OK, I haven't recorded anything. If a different amount or date works, just tell me, "
-    "for example: $200 on Friday."
-)
-COUNTEROFFER_REFUSED = "OK, let's find a plan that works for you instead."
-NO_PLAN = "OK, no plan was set up. Tell me another number of months or monthly amount any time."
-RECORD_FAILED = "Sorry, I couldn't save that just now. Please try again in a few minutes."
+ASK_AMOUNT = say("bot_ask_amount", "en")
+ASK_DATE = say("bot_ask_date", "en")
+ASK_PLAN = say("bot_ask_plan", "en")
+NOTHING_RECORDED = say("bot_nothing_recorded", "en")
+COUNTEROFFER_REFUSED = say("bot_counteroffer_refused", "en")
+NO_PLAN = say("bot_no_plan", "en")
+RECORD_FAILED = say("bot_record_failed", "en")
 HUMAN_REQUESTED = say("bot_human_requested", "en")
 REPHRASE = say("bot_rephrase", "en")
 FALLBACK_ESCALATED = say("bot_fallback_escalated", "en")
 FALLBACK_PENDING = say("bot_fallback_pending", "en")
-NOT_CAUGHT = "Sorry, I didn't catch that."
+NOT_CAUGHT = say("bot_not_caught", "en")
 NOT_RESUBSCRIBED = say("bot_not_resubscribed", "en")
-STILL_NOT_CAUGHT = (
-    "Sorry, I still didn't catch that. Pick one of these, or answer in your own words:"
-)
+STILL_NOT_CAUGHT = say("bot_still_not_caught", "en")
 VENTING = say("bot_venting", "en")
 #: what the customer hears when a new request leaves a form, by form
 _FORM_TOPICS = {
-    "promise_form": "the promise to pay",
-    "plan_form": "the payment plan",
-    "dispute_form": "the dispute",
+    "promise_form": "bot_topic_promise",
+    "plan_form": "bot_topic_plan",
+    "dispute_form": "bot_topic_dispute",
 }
 
 
@@ -202,166 +197,151 @@ def invoice_list(view: BalanceView, limit: int = MAX_INVOICES, language: str = "
 # --- promises ----------------------------------------------------------------------------
 
 
-def promise_readback(amount: Decimal, due: date) -> str:
+def promise_readback(amount: Decimal, due: date, language: str = "en") -> str:
     """The promise read back before it is recorded (the question of ``ptp_confirmed``)."""
-    return f"You'll pay {money(amount)} on {day(due)}. Reply YES to confirm or NO to change it."
+    return say("bot_promise_readback", language, amount=money(amount), day=day(due, language))
 
 
-def promise_recorded(record: PromiseRecord) -> str:
+def promise_recorded(record: PromiseRecord, language: str = "en") -> str:
     """The promise as recorded; says when it replaced the pending one."""
-    promise = f"{money(record.amount)} on {day(record.due_date)}"
-    text = f"Thank you. Your promise to pay {promise} is recorded."
+    due = day(record.due_date, language)
+    promise = say("bot_amount_on", language, amount=money(record.amount), day=due)
+    text = say("bot_promise_recorded", language, promise=promise)
     if record.replaced_id is not None:
-        text += " It replaces your earlier promise."
+        text += say("bot_promise_replaces", language)
     return text
 
 
-def promise_problem(check: PromiseCheck) -> str:
+def promise_problem(check: PromiseCheck, language: str = "en") -> str:
     """Why a promise cannot be taken as proposed, with the limit to stay within."""
-    problems = set(check.problems)
+    problems, lang = set(check.problems), language
     parts: list[str] = []
     if PromiseProblem.AMOUNT_NOT_POSITIVE in problems:
-        parts.append("The amount needs to be more than $0.")
+        parts.append(say("bot_promise_not_positive", lang))
     if PromiseProblem.AMOUNT_OVER_BALANCE in problems:
-        parts.append(
-            f"That's more than you owe: the most I can take is {money(check.max_amount)}. "
-            "Shall I use that?"
-        )
+        parts.append(say("bot_promise_over_balance", lang, amount=money(check.max_amount)))
     if PromiseProblem.AMOUNT_BELOW_MINIMUM in problems:
-        parts.append(
-            f"The smallest promise I can take is {money(check.min_amount)}. If that's too much "
-            'right now, say "payment plan" and I\'ll offer you monthly payments instead.'
-        )
+        parts.append(say("bot_promise_below_minimum", lang, amount=money(check.min_amount)))
     if PromiseProblem.DATE_IN_PAST in problems:
-        parts.append(
-            f"That date has already passed. Pick a date up to {day(check.latest_date)}, or today."
-        )
+        parts.append(say("bot_promise_date_past", lang, day=day(check.latest_date, lang)))
     if PromiseProblem.DATE_TOO_FAR in problems:
-        parts.append(
-            f"The latest date I can take is {day(check.latest_date)}. "
-            "Shall I put it down for that day?"
-        )
+        parts.append(say("bot_promise_date_far", lang, day=day(check.latest_date, lang)))
     return " ".join(parts)
 
 
-def left_form(form: str) -> str:
+def left_form(form: str, language: str = "en") -> str:
     """Said when a new request leaves a form: the customer's last request wins."""
-    topic = _FORM_TOPICS.get(form, "that")
-    return f"OK, let's leave {topic} for now."
+    topic = say(_FORM_TOPICS.get(form, "bot_topic_other"), language)
+    return say("bot_left_form", language, topic=topic)
 
 
 # --- plans -------------------------------------------------------------------------------
 
-_ADJUSTMENT_REASONS = {
-    "max_installments": "plans run for at most {max_months} months",
-    "min_installment": "each monthly payment has to be at least {min_installment}",
-    "min_months": "a plan has at least one monthly payment",
-    "min_down_payment": "the down payment has to be at least {min_down}",
-    "max_down_payment": "the down payment can't leave less than one monthly payment",
-    "start_in_past": "the first payment can't be in the past",
-    "first_due_too_far": "the first payment has to be within {first_days} days",
-}
+_ADJUSTMENT_REASONS = frozenset(
+    {
+        "max_installments",
+        "min_installment",
+        "min_months",
+        "min_down_payment",
+        "max_down_payment",
+        "start_in_past",
+        "first_due_too_far",
+    }
+)
 
 
-def plan_schedule(offer: PlanOffer) -> str:
+def plan_schedule(offer: PlanOffer, language: str = "en") -> str:
     """``$125.00 down on Sunday, Nov 22, then 6 monthly payments: $187.51 on Dec 22; …``."""
     down, *monthly = offer.installments
-    months = "monthly payment" if len(monthly) == 1 else "monthly payments"
     groups = [
-        f"{money(amount)} on " + _join([short_day(item.due_date) for item in items])
+        say(
+            "bot_amount_on",
+            language,
+            amount=money(amount),
+            day=_join([short_day(item.due_date, language) for item in items], language),
+        )
         for amount, items in _by_amount(monthly)
     ]
-    return (
-        f"{money(down.amount)} down on {day(down.due_date)}, then {len(monthly)} {months}: "
-        + "; ".join(groups)
-        + f". Total {money(offer.total)}."
+    return say(
+        "bot_schedule_one" if len(monthly) == 1 else "bot_schedule_many",
+        language,
+        down=money(down.amount),
+        day=day(down.due_date, language),
+        count=len(monthly),
+        groups="; ".join(groups),
+        total=money(offer.total),
     )
 
 
-def plan_readback(offer: PlanOffer, policy: Policy) -> str:
+def plan_readback(offer: PlanOffer, policy: Policy, language: str = "en") -> str:
     """The offer read back: a counteroffer says why, a large plan says it needs approval."""
     if offer.counteroffer:
-        reasons = _join([_reason(code, offer, policy) for code in dict.fromkeys(offer.adjustments)])
-        opening = f"I can't do exactly that because {reasons}. The closest plan I can offer: "
+        codes = dict.fromkeys(offer.adjustments)
+        reasons = _join([_reason(code, offer, policy, language) for code in codes], language)
+        opening = say("bot_plan_counteroffer", language, reasons=reasons)
     else:
-        opening = "Here's your plan: "
-    text = opening + plan_schedule(offer)
+        opening = say("bot_plan_offer", language)
+    text = opening + plan_schedule(offer, language)
     if offer.needs_approval:
-        text += (
-            f" Because the balance is over {money(policy.plan_approval_above)}, a collector "
-            "will review the plan before it starts."
-        )
-    return text + " Reply YES to set it up or NO to change it."
+        limit = money(policy.plan_approval_above)
+        text += say("bot_plan_needs_approval", language, amount=limit)
+    return text + say("bot_plan_confirm_end", language)
 
 
-def plan_recorded(needs_approval: bool, offer: PlanOffer) -> str:
+def plan_recorded(needs_approval: bool, offer: PlanOffer, language: str = "en") -> str:
     """The plan is set up — or, above the approval limit, waits for a collector."""
     if needs_approval:
-        return (
-            "Thanks. Your plan request is in: a collector will review it and reply within "
-            "one business day."
-        )
+        return say("bot_plan_requested", language)
     down = offer.installments[0]
-    return (
-        f"Done, your payment plan is set up. The first payment of {money(down.amount)} is "
-        f"due {day(down.due_date)}."
-    )
+    first = day(down.due_date, language)
+    return say("bot_plan_recorded", language, amount=money(down.amount), day=first)
 
 
-def hardship_reply(offer: PlanOffer) -> str:
+def hardship_reply(offer: PlanOffer, language: str = "en") -> str:
     """Empathy, the plan with the lowest installment, and the way to a person."""
-    return (
-        "I'm sorry you're going through this. We can work with you. The lowest monthly "
-        f"payment I can offer is {money(offer.monthly_amount)}: "
-        + plan_schedule(offer)
-        + ' Say "payment plan" to set it up, or "talk to a person" if you\'d rather speak '
-        "with someone."
+    return say(
+        "bot_hardship",
+        language,
+        amount=money(offer.monthly_amount),
+        schedule=plan_schedule(offer, language),
     )
 
 
-def plan_not_available(policy: Policy) -> str:
+def plan_not_available(policy: Policy, language: str = "en") -> str:
     """The balance is too small for a plan; a promise is the way instead."""
-    return (
-        f"A payment plan needs a balance of at least {money(policy.plan_min_balance)}, so I "
-        "can't set one up for this account. You can promise a payment instead, for example: "
-        "$50 on Friday."
-    )
+    return say("bot_plan_not_available", language, amount=money(policy.plan_min_balance))
 
 
 # --- disputes and claims -----------------------------------------------------------------
 
 
-def dispute_opened(records: Sequence[DisputeRecord]) -> str:
+def dispute_opened(records: Sequence[DisputeRecord], language: str = "en") -> str:
     """The reference of each dispute opened, and that the invoices are on hold."""
     if not records:
-        return "There was nothing open to dispute on your account."
-    refs = _join([_reference(record) for record in records])
-    noun = "dispute" if len(records) == 1 else "disputes"
-    held = "that invoice" if len(records) == 1 else "those invoices"
-    return (
-        f"Thanks. I've opened {noun} {refs}. We've put {held} on hold, so you won't get "
-        "reminders about it while a collector reviews your dispute."
-    )
+        return say("bot_nothing_to_dispute", language)
+    refs = _join([_reference(record) for record in records], language)
+    key = "bot_dispute_opened_one" if len(records) == 1 else "bot_dispute_opened_many"
+    return say(key, language, refs=refs)
 
 
-def claim_reply(result: ClaimResult) -> str:
+def claim_reply(result: ClaimResult, language: str = "en") -> str:
     """A payment was found, or the claim became an ``already_paid`` dispute."""
     if result.matched_payment_id is not None:
         paid, when = result.matched_amount, result.matched_date
         if paid is not None and when is not None:
-            return (
-                f"Thanks, we found your payment of {money(paid)} received {short_day(when)}; "
-                "it's applied to your account."
-            )
-        return "Thanks, we found your payment and it's applied to your account."
+            received = short_day(when, language)
+            return say("bot_claim_found_details", language, amount=money(paid), day=received)
+        return say("bot_claim_found", language)
     if result.dispute is not None:
         invoice = result.dispute.invoice_number
-        held = f"{invoice} is on hold" if invoice else "It's on hold"
-        return (
-            "I couldn't find that payment yet, so I've opened a dispute, reference "
-            f"{result.dispute.reference}. {held} while a collector checks it."
+        held = (
+            say("bot_claim_invoice_held", language, invoice=invoice)
+            if invoice
+            else say("bot_claim_held", language)
         )
-    return "Thanks, I've noted that you paid. A collector will check it."
+        reference = result.dispute.reference
+        return say("bot_claim_dispute", language, reference=reference, held=held)
+    return say("bot_claim_noted", language)
 
 
 def unknown_invoice(
@@ -381,9 +361,11 @@ def _reference(record: DisputeRecord) -> str:
     return record.reference
 
 
-def _reason(code: str, offer: PlanOffer, policy: Policy) -> str:
-    template = _ADJUSTMENT_REASONS.get(code, "of our payment plan rules")
-    return template.format(
+def _reason(code: str, offer: PlanOffer, policy: Policy, language: str = "en") -> str:
+    key = f"bot_reason_{code}" if code in _ADJUSTMENT_REASONS else "bot_reason_other"
+    return say(
+        key,
+        language,
         max_months=policy.plan_max_installments,
         min_installment=money(policy.plan_min_installment),
         min_down=money(minimum_down_payment(offer.total, policy)),
@@ -404,22 +386,25 @@ def _join(words: Sequence[str], language: str = "en") -> str:
     return ", ".join(words[:-1]) + say("bot_and", language) + words[-1]
 
 
-_PAY_PURPOSES = {"promise": "your promise of", "installment": "your installment of"}
+_PAY_PURPOSES = {"promise": "bot_pay_promise", "installment": "bot_pay_installment"}
 
 
-def pay_links(links: Sequence[PayLinkView]) -> str:
+def pay_links(links: Sequence[PayLinkView], language: str = "en") -> str:
     """Where to pay: one link, or one line per choice (the promise or installment first)."""
     if len(links) == 1:
         (link,) = links
-        return f"You can pay {money(link.amount)} securely here: {link.url}"
-    lines = ["You can pay securely here:"]
+        return say("bot_pay_one", language, amount=money(link.amount), url=link.url)
+    lines = [say("bot_pay_many", language)]
     for link in links:
-        what = _PAY_PURPOSES.get(link.purpose, "the full balance of")
-        due = f" due {day(date.fromisoformat(link.due_date))}" if link.due_date else ""
-        lines.append(f"- {what} {money(link.amount)}{due}: {link.url}")
+        what = say(_PAY_PURPOSES.get(link.purpose, "bot_pay_balance"), language)
+        due = ""
+        if link.due_date:
+            due = say("bot_pay_due", language, day=day(date.fromisoformat(link.due_date), language))
+        amount = money(link.amount)
+        lines.append(say("bot_pay_line", language, what=what, amount=amount, due=due, url=link.url))
     return "\n".join(lines)
 
 
-def promise_pay_link(link: PayLinkView) -> str:
+def promise_pay_link(link: PayLinkView, language: str = "en") -> str:
     """The link that follows a recorded promise."""
-    return f"You can pay it now, securely, here: {link.url}"
+    return say("bot_pay_promise_now", language, url=link.url)

@@ -16,11 +16,14 @@ from actions.balance import ActionCheckBalance
 from actions.greeting import ActionAskWho, ActionGreet
 from actions.handoff import ActionRequestHuman
 from actions.language import ActionValidateSlotMappings
+from actions.plans import ActionAskPlanConfirmed
 from actions.preferences import ActionOptOut
+from actions.promises import ActionAskPtpConfirmed, ActionRecordPromise
 from actions.verification import ValidateVerificationForm
 from tests.actions.conftest import run, tracker
 from tests.actions.fakes import FakeServices, Verification
 from tests.actions.test_gate import GATED
+from tests.actions.test_plans import _offer_json
 
 SPANISH = {"language": "es"}
 _ACCOUNT_DATA = re.compile(r"\$|\d|INV-|A-1003", re.IGNORECASE)
@@ -120,3 +123,39 @@ def test_an_unverified_spanish_request_says_nothing_about_the_account(
 ) -> None:
     outcome = run(action, tracker("unverified", text=text, entities=entities, slots=SPANISH))
     assert not any(_ACCOUNT_DATA.search(message) for message in outcome.messages)
+
+
+def test_a_spanish_promise_is_read_back_in_spanish() -> None:
+    said = tracker(slots={**SPANISH, "ptp_amount": "300.00", "ptp_date": "2026-12-04"})
+    outcome = run(ActionAskPtpConfirmed(), said)
+    assert outcome.messages == [
+        "Pagará $300.00 el viernes 4 de dic. Responda SÍ para confirmar o NO para cambiarlo."
+    ]
+
+
+def test_a_spanish_promise_is_recorded_in_spanish(services: FakeServices) -> None:
+    said = tracker(
+        slots={**SPANISH, "ptp_amount": "300.00", "ptp_date": "2026-12-04", "ptp_confirmed": True}
+    )
+    outcome = run(ActionRecordPromise(), said)
+    assert outcome.messages[0].startswith(
+        "Gracias. Su promesa de pagar $300.00 el viernes 4 de dic queda registrada."
+    )
+
+
+def test_a_spanish_plan_is_read_back_in_spanish() -> None:
+    said = tracker(slots={**SPANISH, "plan_offer": _offer_json(months=6)})
+    outcome = run(ActionAskPlanConfirmed(), said)
+    assert outcome.messages == [
+        "Este es su plan: $125.00 de pago inicial el miércoles 25 de nov, y después 6 pagos "
+        "mensuales: $187.50 el 25 dic, 25 ene, 25 feb, 25 mar, 25 abr y 25 may. Total "
+        "$1,250.00. Responda SÍ para acordarlo o NO para cambiarlo."
+    ]
+
+
+def test_a_spanish_counteroffer_says_why_in_spanish() -> None:
+    said = tracker(slots={**SPANISH, "plan_offer": _offer_json(months=10)})
+    outcome = run(ActionAskPlanConfirmed(), said)
+    assert outcome.text.startswith(
+        "No puedo hacer exactamente eso porque los planes duran como máximo 6 meses."
+    )

@@ -194,4 +194,130 @@ TEXTS = {
         "for any written notice the law requires. A member of our team will review your "
         "request."
     ),
+    # --- promises, plans, disputes, claims, payments (actions) ---------------------------
+    "bot_ask_amount": "How much can you pay? For example: $200.",
+    "bot_ask_date": "What date can you pay? For example: Friday, or the 15th.",
+    "bot_ask_plan": "Sorry, I didn't catch a number of months or an amount per month.",
+    "bot_nothing_recorded": (
+        "OK, I haven't recorded anything. If a different amount or date works, just tell "
+        "me, for example: $200 on Friday."
+    ),
+    "bot_counteroffer_refused": "OK, let's find a plan that works for you instead.",
+    "bot_no_plan": (
+        "OK, no plan was set up. Tell me another number of months or monthly amount any time."
+    ),
+    "bot_record_failed": (
+        "Sorry, I couldn't save that just now. Please try again in a few minutes."
+    ),
+    "bot_not_caught": "Sorry, I didn't catch that.",
+    "bot_still_not_caught": (
+        "Sorry, I still didn't catch that. Pick one of these, or answer in your own words:"
+    ),
+    "bot_no_amount": "Sorry, I didn't catch an amount.",
+    "bot_no_date": "Sorry, I didn't catch a date.",
+    "bot_left_form": "OK, let's leave {topic} for now.",
+    "bot_topic_promise": "the promise to pay",
+    "bot_topic_plan": "the payment plan",
+    "bot_topic_dispute": "the dispute",
+    "bot_topic_other": "that",
+    "bot_promise_readback": (
+        "You'll pay {amount} on {day}. Reply YES to confirm or NO to change it."
+    ),
+    "bot_promise_confirm": "Shall I record this promise? Reply YES or NO.",
+    "bot_promise_recorded": "Thank you. Your promise to pay {promise} is recorded.",
+    "bot_promise_replaces": " It replaces your earlier promise.",
+    "bot_promise_not_positive": "The amount needs to be more than $0.",
+    "bot_promise_over_balance": (
+        "That's more than you owe: the most I can take is {amount}. Shall I use that?"
+    ),
+    "bot_promise_below_minimum": (
+        "The smallest promise I can take is {amount}. If that's too much right now, say "
+        '"payment plan" and I\'ll offer you monthly payments instead.'
+    ),
+    "bot_promise_date_past": ("That date has already passed. Pick a date up to {day}, or today."),
+    "bot_promise_date_far": (
+        "The latest date I can take is {day}. Shall I put it down for that day?"
+    ),
+    "bot_reason_max_installments": "plans run for at most {max_months} months",
+    "bot_reason_min_installment": "each monthly payment has to be at least {min_installment}",
+    "bot_reason_min_months": "a plan has at least one monthly payment",
+    "bot_reason_min_down_payment": "the down payment has to be at least {min_down}",
+    "bot_reason_max_down_payment": ("the down payment can't leave less than one monthly payment"),
+    "bot_reason_start_in_past": "the first payment can't be in the past",
+    "bot_reason_first_due_too_far": "the first payment has to be within {first_days} days",
+    "bot_reason_other": "of our payment plan rules",
+    "bot_schedule_one": "{down} down on {day}, then 1 monthly payment: {groups}. Total {total}.",
+    "bot_schedule_many": (
+        "{down} down on {day}, then {count} monthly payments: {groups}. Total {total}."
+    ),
+    "bot_plan_counteroffer": (
+        "I can't do exactly that because {reasons}. The closest plan I can offer: "
+    ),
+    "bot_plan_offer": "Here's your plan: ",
+    "bot_plan_needs_approval": (
+        " Because the balance is over {amount}, a collector will review the plan before it starts."
+    ),
+    "bot_plan_confirm_end": " Reply YES to set it up or NO to change it.",
+    "bot_plan_confirm": "Shall I set up this plan? Reply YES or NO.",
+    "bot_plan_requested": (
+        "Thanks. Your plan request is in: a collector will review it and reply within one "
+        "business day."
+    ),
+    "bot_plan_recorded": (
+        "Done, your payment plan is set up. The first payment of {amount} is due {day}."
+    ),
+    "bot_hardship": (
+        "I'm sorry you're going through this. We can work with you. The lowest monthly "
+        'payment I can offer is {amount}: {schedule} Say "payment plan" to set it up, or '
+        '"talk to a person" if you\'d rather speak with someone.'
+    ),
+    "bot_hardship_no_plan": (
+        "I'm sorry you're going through this. Your balance is small enough that a plan isn't "
+        'needed: tell me a date that works and an amount you can manage, or say "talk to a '
+        "person\" if you'd rather speak with someone."
+    ),
+    "bot_plan_not_available": (
+        "A payment plan needs a balance of at least {amount}, so I can't set one up for this "
+        "account. You can promise a payment instead, for example: $50 on Friday."
+    ),
+    "bot_nothing_to_dispute": "There was nothing open to dispute on your account.",
+    "bot_dispute_opened_one": (
+        "Thanks. I've opened dispute {refs}. We've put that invoice on hold, so you won't "
+        "get reminders about it while a collector reviews your dispute."
+    ),
+    "bot_dispute_opened_many": (
+        "Thanks. I've opened disputes {refs}. We've put those invoices on hold, so you won't "
+        "get reminders about it while a collector reviews your dispute."
+    ),
+    "bot_already_disputed": (
+        "{invoice} is already disputed and on hold while a collector reviews it."
+    ),
+    "bot_dispute_reason_number": "Please reply with a number from 1 to 6.",
+    "bot_claim_found_details": (
+        "Thanks, we found your payment of {amount} received {day}; it's applied to your account."
+    ),
+    "bot_claim_found": "Thanks, we found your payment and it's applied to your account.",
+    "bot_claim_dispute": (
+        "I couldn't find that payment yet, so I've opened a dispute, reference {reference}. "
+        "{held} while a collector checks it."
+    ),
+    "bot_claim_invoice_held": "{invoice} is on hold",
+    "bot_claim_held": "It's on hold",
+    "bot_claim_noted": "Thanks, I've noted that you paid. A collector will check it.",
+    "bot_claim_unknown_invoice": (
+        "I can't find invoice {invoice} on your account. Which invoice did you pay?"
+    ),
+    "bot_pay_one": "You can pay {amount} securely here: {url}",
+    "bot_pay_many": "You can pay securely here:",
+    "bot_pay_line": "- {what} {amount}{due}: {url}",
+    "bot_pay_promise": "your promise of",
+    "bot_pay_installment": "your installment of",
+    "bot_pay_balance": "the full balance of",
+    "bot_pay_due": " due {day}",
+    "bot_pay_promise_now": "You can pay it now, securely, here: {url}",
+    "bot_pay_here": "You can pay securely here: {url}",
+    "bot_call_us": (
+        "To make a payment, please call us at the number on your statement. We're happy to help."
+    ),
+    "bot_nothing_to_pay": "There's nothing to pay on your account right now. Thank you!",
 }

@@ -212,4 +212,137 @@ TEXTS = {
         "los avisos por escrito que exija la ley. Un miembro de nuestro equipo revisará su "
         "solicitud."
     ),
+    # --- promises, plans, disputes, claims, payments (actions) ---------------------------
+    "bot_ask_amount": "¿Cuánto puede pagar? Por ejemplo: $200.",
+    "bot_ask_date": "¿En qué fecha puede pagar? Por ejemplo: el viernes, o el 15.",
+    "bot_ask_plan": "Lo siento, no entendí un número de meses ni una cantidad por mes.",
+    "bot_nothing_recorded": (
+        "De acuerdo, no he registrado nada. Si le sirve otra cantidad u otra fecha, dígamelo, "
+        "por ejemplo: $200 el viernes."
+    ),
+    "bot_counteroffer_refused": "De acuerdo, busquemos un plan que le funcione.",
+    "bot_no_plan": (
+        "De acuerdo, no se acordó ningún plan. Dígame otro número de meses u otra cantidad "
+        "mensual cuando quiera."
+    ),
+    "bot_record_failed": (
+        "Lo siento, no pude guardarlo en este momento. Inténtelo de nuevo en unos minutos."
+    ),
+    "bot_not_caught": "Lo siento, no le entendí.",
+    "bot_still_not_caught": (
+        "Lo siento, sigo sin entenderle. Elija una de estas opciones, o responda con sus "
+        "propias palabras:"
+    ),
+    "bot_no_amount": "Lo siento, no entendí una cantidad.",
+    "bot_no_date": "Lo siento, no entendí una fecha.",
+    "bot_left_form": "De acuerdo, dejemos {topic} por ahora.",
+    "bot_topic_promise": "la promesa de pago",
+    "bot_topic_plan": "el plan de pagos",
+    "bot_topic_dispute": "la disputa",
+    "bot_topic_other": "eso",
+    "bot_promise_readback": (
+        "Pagará {amount} el {day}. Responda SÍ para confirmar o NO para cambiarlo."
+    ),
+    "bot_promise_confirm": "¿Registro esta promesa? Responda SÍ o NO.",
+    "bot_promise_recorded": "Gracias. Su promesa de pagar {promise} queda registrada.",
+    "bot_promise_replaces": " Reemplaza su promesa anterior.",
+    "bot_promise_not_positive": "La cantidad tiene que ser mayor que $0.",
+    "bot_promise_over_balance": (
+        "Eso es más de lo que debe: lo máximo que puedo registrar es {amount}. ¿Uso esa cantidad?"
+    ),
+    "bot_promise_below_minimum": (
+        "La promesa más pequeña que puedo registrar es de {amount}. Si ahora es demasiado, "
+        'diga "plan de pagos" y le ofreceré pagos mensuales.'
+    ),
+    "bot_promise_date_past": ("Esa fecha ya pasó. Elija una fecha hasta el {day}, o hoy."),
+    "bot_promise_date_far": (
+        "La fecha más lejana que puedo registrar es el {day}. ¿La anoto para ese día?"
+    ),
+    "bot_reason_max_installments": "los planes duran como máximo {max_months} meses",
+    "bot_reason_min_installment": "cada pago mensual tiene que ser de al menos {min_installment}",
+    "bot_reason_min_months": "un plan tiene al menos un pago mensual",
+    "bot_reason_min_down_payment": "el pago inicial tiene que ser de al menos {min_down}",
+    "bot_reason_max_down_payment": ("el pago inicial no puede dejar menos de un pago mensual"),
+    "bot_reason_start_in_past": "el primer pago no puede ser en el pasado",
+    "bot_reason_first_due_too_far": "el primer pago tiene que ser dentro de {first_days} días",
+    "bot_reason_other": "de las reglas de nuestros planes de pago",
+    "bot_schedule_one": (
+        "{down} de pago inicial el {day}, y después 1 pago mensual: {groups}. Total {total}."
+    ),
+    "bot_schedule_many": (
+        "{down} de pago inicial el {day}, y después {count} pagos mensuales: {groups}. "
+        "Total {total}."
+    ),
+    "bot_plan_counteroffer": (
+        "No puedo hacer exactamente eso porque {reasons}. El plan más cercano que puedo ofrecerle: "
+    ),
+    "bot_plan_offer": "Este es su plan: ",
+    "bot_plan_needs_approval": (
+        " Como el saldo supera {amount}, un gestor de cobros revisará el plan antes de que empiece."
+    ),
+    "bot_plan_confirm_end": " Responda SÍ para acordarlo o NO para cambiarlo.",
+    "bot_plan_confirm": "¿Acuerdo este plan? Responda SÍ o NO.",
+    "bot_plan_requested": (
+        "Gracias. Su solicitud de plan está registrada: un gestor de cobros la revisará y le "
+        "responderá en un día hábil."
+    ),
+    "bot_plan_recorded": (
+        "Listo, su plan de pagos está acordado. El primer pago de {amount} vence el {day}."
+    ),
+    "bot_hardship": (
+        "Siento que esté pasando por esto. Podemos ayudarle. El pago mensual más bajo que "
+        'puedo ofrecerle es de {amount}: {schedule} Diga "plan de pagos" para acordarlo, o '
+        '"hablar con una persona" si prefiere hablar con alguien.'
+    ),
+    "bot_hardship_no_plan": (
+        "Siento que esté pasando por esto. Su saldo es lo bastante pequeño para no necesitar "
+        "un plan: dígame una fecha que le venga bien y una cantidad que pueda pagar, o diga "
+        '"hablar con una persona" si prefiere hablar con alguien.'
+    ),
+    "bot_plan_not_available": (
+        "Un plan de pagos necesita un saldo de al menos {amount}, así que no puedo acordar "
+        "uno para esta cuenta. Puede prometer un pago, por ejemplo: $50 el viernes."
+    ),
+    "bot_nothing_to_dispute": "No había nada abierto que disputar en su cuenta.",
+    "bot_dispute_opened_one": (
+        "Gracias. He abierto la disputa {refs}. Hemos puesto esa factura en espera, así que "
+        "no recibirá recordatorios sobre ella mientras un gestor de cobros revisa su disputa."
+    ),
+    "bot_dispute_opened_many": (
+        "Gracias. He abierto las disputas {refs}. Hemos puesto esas facturas en espera, así "
+        "que no recibirá recordatorios sobre ellas mientras un gestor de cobros revisa su "
+        "disputa."
+    ),
+    "bot_already_disputed": (
+        "{invoice} ya está en disputa y en espera mientras un gestor de cobros la revisa."
+    ),
+    "bot_dispute_reason_number": "Responda con un número del 1 al 6, por favor.",
+    "bot_claim_found_details": (
+        "Gracias, encontramos su pago de {amount} recibido el {day}; está aplicado a su cuenta."
+    ),
+    "bot_claim_found": "Gracias, encontramos su pago y está aplicado a su cuenta.",
+    "bot_claim_dispute": (
+        "Todavía no encuentro ese pago, así que he abierto una disputa, referencia "
+        "{reference}. {held} mientras un gestor de cobros lo comprueba."
+    ),
+    "bot_claim_invoice_held": "{invoice} está en espera",
+    "bot_claim_held": "Está en espera",
+    "bot_claim_noted": ("Gracias, he anotado que pagó. Un gestor de cobros lo comprobará."),
+    "bot_claim_unknown_invoice": (
+        "No encuentro la factura {invoice} en su cuenta. ¿Qué factura pagó?"
+    ),
+    "bot_pay_one": "Puede pagar {amount} de forma segura aquí: {url}",
+    "bot_pay_many": "Puede pagar de forma segura aquí:",
+    "bot_pay_line": "- {what} {amount}{due}: {url}",
+    "bot_pay_promise": "su promesa de",
+    "bot_pay_installment": "su cuota de",
+    "bot_pay_balance": "el saldo total de",
+    "bot_pay_due": " que vence el {day}",
+    "bot_pay_promise_now": "Puede pagarlo ahora, de forma segura, aquí: {url}",
+    "bot_pay_here": "Puede pagar de forma segura aquí: {url}",
+    "bot_call_us": (
+        "Para hacer un pago, llámenos al número que aparece en su estado de cuenta. Con "
+        "gusto le ayudamos."
+    ),
+    "bot_nothing_to_pay": "No hay nada que pagar en su cuenta en este momento. ¡Gracias!",
 }
