@@ -222,8 +222,8 @@ class GuardedFormValidation(FormValidationAction):  # type: ignore[misc]
         misses = (int(count) if asked == slot and count.isdigit() else 0) + 1
         if misses >= 2:
             choices = [*await self.likely_choices(tracker, slot), PERSON, CANCEL]
-            said = say("bot_still_not_caught", language_of(tracker))
-            dispatcher.utter_message(text=said, buttons=buttons(choices))
+            again = say("bot_still_not_caught", language_of(tracker))
+            dispatcher.utter_message(text=again, buttons=buttons(choices))
         elif len(dispatcher.messages) == said:  # the form's validators said nothing
             key = "bot_venting" if is_complaint(latest_text(tracker)) else "bot_not_caught"
             dispatcher.utter_message(text=say(key, language_of(tracker)))
