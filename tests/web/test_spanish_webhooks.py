@@ -157,3 +157,17 @@ def test_ayuda_on_telegram_answers_as_help_in_spanish(tg: TelegramGateway) -> No
     tg.send(text_update(1, CHAT, "AYUDA"))
     assert tg.fake.sent[-1]["text"] == say("telegram_help", "es", company=COMPANY, contact="")
     assert tg.dialogue.calls == []
+
+
+def test_linking_a_spanish_account_on_telegram_is_confirmed_in_spanish(
+    tg: TelegramGateway,
+) -> None:
+    account_id = tg.add_account("A-104321", consumer=True)
+    with tg.sessions() as session, session.begin():
+        account = session.get(Account, account_id)
+        assert account is not None
+        account.language = "es"
+    tg.send(text_update(1, CHAT, f"/start {tg.issue('A-104321')}"))
+    answer = tg.fake.sent[-1]["text"]
+    assert answer.startswith(say("disclosure", "es", company=COMPANY))
+    assert answer.endswith(say("telegram_linked", "es", last4="4321", name="Ada Supply"))

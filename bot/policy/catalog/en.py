@@ -44,6 +44,11 @@ TEXTS = {
         "{company} accounts receivable assistant: ask what you owe, promise a payment, set "
         "up a plan or reach a person. {contact}Send /stop to turn off automated messages."
     ),
+    "telegram_linked": (
+        "Thanks! This chat is now linked to account ending {last4} ({name}). Ask me what you "
+        "owe, promise a payment or set up a plan."
+    ),
+    "telegram_not_linked": "Sorry, that link did not work ({reason}). Please ask us for a new one.",
     "help_contact": "Questions: {contact}. ",
     # --- the gateway ---------------------------------------------------------------------
     "trouble": "Sorry, we're having trouble right now. Please try again in a few minutes.",

@@ -47,6 +47,13 @@ TEXTS = {
         "acuerde un plan o hable con una persona. {contact}Envíe /stop para desactivar los "
         "mensajes automáticos."
     ),
+    "telegram_linked": (
+        "¡Gracias! Este chat está ahora vinculado a la cuenta terminada en {last4} ({name}). "
+        "Pregúnteme cuánto debe, prometa un pago o acuerde un plan."
+    ),
+    "telegram_not_linked": (
+        "Lo siento, ese enlace no funcionó ({reason}). Pídanos uno nuevo, por favor."
+    ),
     "help_contact": "Preguntas: {contact}. ",
     # --- the gateway ---------------------------------------------------------------------
     "trouble": (
