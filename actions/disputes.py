@@ -21,6 +21,7 @@ from actions.balance import find_invoice, invoice_in_text
 from actions.forms import (
     Choice,
     GuardedFormValidation,
+    fixed_choice,
     leave_for_request,
     reset_guard,
     value_choice,
@@ -141,16 +142,15 @@ class ValidateDisputeForm(GuardedFormValidation):
 
     async def likely_choices(self, tracker: Tracker, slot: str) -> list[Choice]:
         if slot == REASON:
-            return [
-                Choice(r.replace("_", " ").capitalize(), f"{n}") for n, r in enumerate(REASONS, 1)
-            ]
+            return [fixed_choice(f"button_reason_{r}", f"{n}") for n, r in enumerate(REASONS, 1)]
         account = verified_account(tracker)
         if slot != INVOICE or account is None:
             return []
         view = await _balance(account)
         open_ones = [i.invoice_number for i in view.invoices if not i.disputed]
         choices = [value_choice(n, "invoice_number", n) for n in open_ones[:_MAX_INVOICE_CHOICES]]
-        return [*choices, value_choice("All of them", "invoice_number", ALL)]
+        everything = say("button_all_invoices", language_of(tracker))
+        return [*choices, value_choice(everything, "invoice_number", ALL)]
 
     async def extract_dispute_invoice(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

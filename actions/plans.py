@@ -191,7 +191,11 @@ class ValidatePlanForm(GuardedFormValidation):
             return []
         longest = runtime.current().policy.plan_max_installments
         months = sorted({min(3, longest), longest})
-        return [value_choice(f"{n} months", "installments", str(n)) for n in months]
+        lang = language_of(tracker)
+        return [
+            value_choice(say("button_months", lang, count=n), "installments", str(n))
+            for n in months
+        ]
 
     async def extract_plan_request(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

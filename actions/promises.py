@@ -25,6 +25,7 @@ from actions.forms import (
     Choice,
     GuardedFormValidation,
     buttons,
+    fixed_choice,
     leave_for_request,
     offer,
     reset_guard,
@@ -57,7 +58,7 @@ _DATE_PROBLEMS = {PromiseProblem.DATE_IN_PAST, PromiseProblem.DATE_TOO_FAR}
 _SHARE = "share:"
 #: an amount per month makes a "promise" a plan proposal ("i'll pay 50 a month")
 _MONTHLY = re.compile(r"\b(?:a|per|each|every) month\b|\bmonthly\b|/\s?mo(?:nth)?\b")
-PLAN_INSTEAD = Choice("Set up a payment plan", "/request_payment_plan")
+PLAN_INSTEAD = fixed_choice("button_plan_instead", "/request_payment_plan")
 
 
 def spoken_amount(tracker: Tracker) -> str | None:
@@ -127,25 +128,21 @@ class ValidatePromiseForm(GuardedFormValidation):
         if account is None:
             return []
         view = await _balance(account)
+        lang = language_of(tracker)
         if slot == AMOUNT:
             owed = _owed(view)
             past_due = resolve(Share.PAST_DUE, owed)
-            choices = [
-                value_choice(
-                    f"{replies.money(owed.collectible)} (all)",
-                    "amount",
-                    format_money(owed.collectible),
-                )
-            ]
+            everything = say("button_all_amount", lang, amount=replies.money(owed.collectible))
+            choices = [value_choice(everything, "amount", format_money(owed.collectible))]
             if past_due < owed.collectible:
-                label = f"{replies.money(past_due)} (past due)"
+                label = say("button_past_due", lang, amount=replies.money(past_due))
                 choices.insert(0, value_choice(label, "amount", format_money(past_due)))
             return choices
         if slot == DUE:
             latest = view.today + timedelta(days=runtime.current().policy.promise_max_days)
             return [
-                value_choice("Today", "date", view.today.isoformat()),
-                value_choice(replies.day(latest), "date", latest.isoformat()),
+                value_choice(say("button_today", lang), "date", view.today.isoformat()),
+                value_choice(replies.day(latest, lang), "date", latest.isoformat()),
             ]
         return []
 
@@ -227,10 +224,11 @@ class ValidatePromiseForm(GuardedFormValidation):
         problems = set(check.problems)
         clear = [AMOUNT] if problems & _AMOUNT_PROBLEMS else []
         clear += [DUE] if problems & _DATE_PROBLEMS else []
-        nearest = _nearest_choices(check, await _customer_today(tracker))
+        lang = language_of(tracker)
+        nearest = _nearest_choices(check, await _customer_today(tracker), lang)
         dispatcher.utter_message(
             text=replies.promise_problem(check, language_of(tracker)),
-            buttons=buttons([choice for _, _, choice in nearest]),
+            buttons=buttons([choice for _, _, choice in nearest], lang),
         )
         values = {slot: value for slot, value, _ in nearest if slot in clear}
         return events + reset(*clear) + ([offer(tracker, **values)] if values else [])
@@ -243,7 +241,9 @@ def _amount_in(text: str) -> str | None:
     return format_money(amount) if amount is not None else None
 
 
-def _nearest_choices(check: PromiseCheck, today: date) -> list[tuple[str, str, Choice]]:
+def _nearest_choices(
+    check: PromiseCheck, today: date, lang: str = "en"
+) -> list[tuple[str, str, Choice]]:
     """The nearest promise the rules allow, as (slot, value, button) for each broken rule."""
     problems = set(check.problems)
     found: list[tuple[str, str, Choice]] = []
@@ -252,14 +252,16 @@ def _nearest_choices(check: PromiseCheck, today: date) -> list[tuple[str, str, C
         found.append((AMOUNT, most, value_choice(replies.money(check.max_amount), "amount", most)))
     if PromiseProblem.AMOUNT_BELOW_MINIMUM in problems:
         least = format_money(check.min_amount)
-        label = f"{replies.money(check.min_amount)} (the minimum)"
+        label = say("button_minimum", lang, amount=replies.money(check.min_amount))
         found.append((AMOUNT, least, value_choice(label, "amount", least)))
         found.append(("", "", PLAN_INSTEAD))
     if PromiseProblem.DATE_TOO_FAR in problems:
         latest = check.latest_date.isoformat()
-        found.append((DUE, latest, value_choice(replies.day(check.latest_date), "date", latest)))
+        latest_day = replies.day(check.latest_date, lang)
+        found.append((DUE, latest, value_choice(latest_day, "date", latest)))
     if PromiseProblem.DATE_IN_PAST in problems:
-        found.append((DUE, today.isoformat(), value_choice("Today", "date", today.isoformat())))
+        today_choice = value_choice(say("button_today", lang), "date", today.isoformat())
+        found.append((DUE, today.isoformat(), today_choice))
     return found
 
 

@@ -159,3 +159,18 @@ def test_a_spanish_counteroffer_says_why_in_spanish() -> None:
     assert outcome.text.startswith(
         "No puedo hacer exactamente eso porque los planes duran como máximo 6 meses."
     )
+
+
+def test_the_way_out_of_a_stuck_question_is_offered_with_spanish_buttons() -> None:
+    stuck = tracker(
+        "unverified",
+        text="mmm",
+        intent="nlu_fallback",
+        form="verification_form",
+        requested="verify_account",
+        slots={**SPANISH, "form_misses": "verify_account:1"},
+    )
+    outcome = run(ValidateVerificationForm(), stuck)
+    assert outcome.messages[0].startswith("Lo siento, sigo sin entenderle.")
+    assert [b["title"] for b in outcome.buttons] == ["Hablar con una persona", "Cancelar"]
+    assert [b["payload"] for b in outcome.buttons] == ["/request_human", "/deny"]

@@ -325,4 +325,22 @@ TEXTS = {
         "To make a payment, please call us at the number on your statement. We're happy to help."
     ),
     "bot_nothing_to_pay": "There's nothing to pay on your account right now. Thank you!",
+    # --- buttons (actions/forms.py Choice titles) ----------------------------------------
+    "button_person": "Talk to a person",
+    "button_cancel": "Cancel",
+    "button_yes": "Yes",
+    "button_no": "No",
+    "button_plan_instead": "Set up a payment plan",
+    "button_today": "Today",
+    "button_all_amount": "{amount} (all)",
+    "button_past_due": "{amount} (past due)",
+    "button_minimum": "{amount} (the minimum)",
+    "button_months": "{count} months",
+    "button_all_invoices": "All of them",
+    "button_reason_wrong_amount": "Wrong amount",
+    "button_reason_not_received": "Not received",
+    "button_reason_damaged": "Damaged",
+    "button_reason_already_paid": "Already paid",
+    "button_reason_not_my_debt": "Not my debt",
+    "button_reason_other": "Other",
 }

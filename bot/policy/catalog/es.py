@@ -352,4 +352,22 @@ TEXTS = {
         "gusto le ayudamos."
     ),
     "bot_nothing_to_pay": "No hay nada que pagar en su cuenta en este momento. ¡Gracias!",
+    # --- buttons (actions/forms.py Choice titles) ----------------------------------------
+    "button_person": "Hablar con una persona",
+    "button_cancel": "Cancelar",
+    "button_yes": "Sí",
+    "button_no": "No",
+    "button_plan_instead": "Acordar un plan de pagos",
+    "button_today": "Hoy",
+    "button_all_amount": "{amount} (todo)",
+    "button_past_due": "{amount} (vencido)",
+    "button_minimum": "{amount} (el mínimo)",
+    "button_months": "{count} meses",
+    "button_all_invoices": "Todas",
+    "button_reason_wrong_amount": "Cantidad incorrecta",
+    "button_reason_not_received": "No recibido",
+    "button_reason_damaged": "Dañado",
+    "button_reason_already_paid": "Ya pagado",
+    "button_reason_not_my_debt": "No es mi deuda",
+    "button_reason_other": "Otro",
 }
