@@ -40,6 +40,10 @@ _WORDS = (
     | {word: Keyword.HELP for word in HELP_WORDS | SPANISH_HELP_WORDS}
 )
 _SPANISH = SPANISH_STOP_WORDS | SPANISH_HELP_WORDS
+#: channels whose customers text from a phone: every keyword applies
+PHONE_CHANNELS = frozenset({"sms", "web"})
+#: channels where only the Spanish words apply (Telegram's English ones are /stop, /help)
+SPANISH_ONLY_CHANNELS = frozenset({"telegram"})
 
 
 def _word(body: str) -> str:
@@ -58,3 +62,12 @@ def keyword_language(body: str) -> str | None:
     if word not in _WORDS:
         return None
     return SPANISH if word in _SPANISH else ENGLISH
+
+
+def keyword_on(channel: str, body: str) -> Keyword | None:
+    """The carrier keyword ``body`` is on ``channel`` (module docstring), or None."""
+    if channel in PHONE_CHANNELS or (
+        channel in SPANISH_ONLY_CHANNELS and keyword_language(body) == SPANISH
+    ):
+        return carrier_keyword(body)
+    return None

@@ -47,8 +47,8 @@ from bot.clock import Clock
 from bot.db.outage import outlasting
 from bot.errors import DialogueUnavailable
 from bot.policy.catalog import say
-from bot.policy.keywords import Keyword, carrier_keyword, keyword_language
-from bot.policy.languages import ENGLISH, SPANISH
+from bot.policy.keywords import Keyword, keyword_language, keyword_on
+from bot.policy.languages import ENGLISH
 from bot.policy.reminder_text import disclosure as framed_disclosure
 from bot.policy.rules import Policy
 from bot.policy.text_input import storable
@@ -66,10 +66,8 @@ TROUBLE_REPLY = say("trouble", ENGLISH)
 TEXT_ONLY_REPLY = say("text_only", ENGLISH)
 
 
-#: channels whose customers text from a phone, where carrier keywords apply
+#: channels whose customers text from a phone, where numbered options are answered
 KEYWORD_CHANNELS = frozenset({"sms", "web"})
-#: channels where only the Spanish keywords are (Telegram has /stop and /help commands)
-SPANISH_KEYWORD_CHANNELS = frozenset({"telegram"})
 
 
 @dataclass(frozen=True)
@@ -102,15 +100,6 @@ def sender_id(channel: str, address: str) -> str:
 def disclosure(company_name: str, language: str = ENGLISH) -> str:
     """The consumer disclosure of SPEC §5, in ``language`` (SPEC §14)."""
     return framed_disclosure(company_name, language)
-
-
-def keyword_of(channel: str, text: str) -> Keyword | None:
-    """The carrier keyword ``text`` is on ``channel``, or None."""
-    if channel in KEYWORD_CHANNELS or (
-        channel in SPANISH_KEYWORD_CHANNELS and keyword_language(text) == SPANISH
-    ):
-        return carrier_keyword(text)
-    return None
 
 
 async def handle_message(
@@ -178,7 +167,7 @@ async def _turn(
     """Steps 2–7 for a recorded message."""
     choice = await outlasting(_choice, desk.sessions, arrival, channel, text)
     text = choice or text
-    keyword = keyword_of(channel, text)
+    keyword = keyword_on(channel, text)
     hint = keyword_language(text) if keyword is not None else None
     chosen = await outlasting(_language, desk.sessions, arrival, channel, address, text, hint)
     lang = chosen.language

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.policy.keywords import Keyword, carrier_keyword, keyword_language
+from bot.policy.keywords import Keyword, carrier_keyword, keyword_language, keyword_on
 
 
 @pytest.mark.parametrize(
@@ -77,3 +77,20 @@ def test_a_spanish_sentence_with_a_keyword_in_it_is_not_a_keyword(body: str) -> 
 )
 def test_a_keyword_tells_its_language(body: str, language: str | None) -> None:
     assert keyword_language(body) == language
+
+
+@pytest.mark.parametrize(
+    ("channel", "body", "expected"),
+    [
+        ("sms", "STOP", Keyword.STOP),
+        ("web", "parar", Keyword.STOP),
+        ("telegram", "PARAR", Keyword.STOP),
+        ("telegram", "ayuda", Keyword.HELP),
+        ("telegram", "stop", None),  # /stop is the command there; the word goes to the bot
+        ("telegram", "help", None),
+    ],
+)
+def test_telegram_obeys_only_the_spanish_words(
+    channel: str, body: str, expected: Keyword | None
+) -> None:
+    assert keyword_on(channel, body) is expected
