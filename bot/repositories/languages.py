@@ -36,6 +36,11 @@ def sender_accounts(
     return [(row.id, row.language) for row in session.execute(query)]
 
 
+def of_account(session: Session, account_id: int) -> str | None:
+    """The account's language (None when there is no such account)."""
+    return session.scalar(select(Account.language).where(Account.id == account_id))
+
+
 def set_conversation(session: Session, conversation_id: int, language: str) -> None:
     """Holds the conversation in ``language`` from now on."""
     session.execute(

@@ -66,6 +66,5 @@ def of_conversation(session: Session, conversation_id: int | None) -> str:
     with session.begin():
         current, linked = on_file.of_conversation(session, conversation_id)
         if current is None and linked is not None:
-            found = on_file.sender_accounts(session, "", "", linked)
-            current = found[0][1] if found else None
+            current = on_file.of_account(session, linked)
     return policy.normalise(current) or policy.DEFAULT
