@@ -184,6 +184,7 @@ async def _turn(
         replies = [BotMessage(say("text_only", lang))]
     else:
         replies = await _ask_bot(desk, channel, address, text, lang)
+    replies = [replace(reply, language=lang) for reply in replies]
     if replies and arrival.disclose:
         first = replies[0]
         replies[0] = replace(first, text=f"{disclosure(desk.company_name, lang)}\n{first.text}")

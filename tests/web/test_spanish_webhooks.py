@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from bot.db.models import Account, ContactPreference, Conversation
 from bot.policy.catalog import say
-from integrations.rasa import BotMessage
+from integrations.rasa import BotMessage, Button
 from tests.fakes.telegram_api import text_update
 from tests.web.test_telegram_webhook import CHAT, TelegramGateway, served, tg
 from tests.web.test_twilio_webhook import COMPANY, PHONE, SmsGateway, served_twilio, sms
@@ -171,3 +171,19 @@ def test_linking_a_spanish_account_on_telegram_is_confirmed_in_spanish(
     answer = tg.fake.sent[-1]["text"]
     assert answer.startswith(say("disclosure", "es", company=COMPANY))
     assert answer.endswith(say("telegram_linked", "es", last4="4321", name="Ada Supply"))
+
+
+def test_numbered_options_end_with_the_spanish_reply_line(sms: SmsGateway) -> None:
+    sms.gateway.dialogue.replies = [
+        BotMessage("¿Registro esta promesa?", (Button("Sí", "/affirm"), Button("No", "/deny")))
+    ]
+    sms.text("hola, quiero pagar el viernes", sender=STRANGER)
+    assert sms.twilio.bodies() == ["¿Registro esta promesa?\n1) Sí\n2) No\nResponda 1 o 2"]
+
+
+def test_numbered_options_stay_english_for_an_english_sender(sms: SmsGateway) -> None:
+    sms.gateway.dialogue.replies = [
+        BotMessage("Shall I?", (Button("Yes", "/affirm"), Button("No", "/deny")))
+    ]
+    sms.text("how much do I owe", sender=STRANGER)
+    assert sms.twilio.bodies() == ["Shall I?\n1) Yes\n2) No\nReply 1 or 2"]

@@ -49,6 +49,8 @@ TEXTS = {
         "owe, promise a payment or set up a plan."
     ),
     "telegram_not_linked": "Sorry, that link did not work ({reason}). Please ask us for a new one.",
+    "reply_choices": "Reply {choices}",
+    "choice_or": " or ",
     "help_contact": "Questions: {contact}. ",
     # --- the gateway ---------------------------------------------------------------------
     "trouble": "Sorry, we're having trouble right now. Please try again in a few minutes.",

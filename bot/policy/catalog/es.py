@@ -54,6 +54,8 @@ TEXTS = {
     "telegram_not_linked": (
         "Lo siento, ese enlace no funcionó ({reason}). Pídanos uno nuevo, por favor."
     ),
+    "reply_choices": "Responda {choices}",
+    "choice_or": " o ",
     "help_contact": "Preguntas: {contact}. ",
     # --- the gateway ---------------------------------------------------------------------
     "trouble": (
