@@ -14,6 +14,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import replies, runtime
 from actions.gate import verified_account, verify_first
+from actions.language import language_of
 from actions.ports import BalanceView, InvoiceView
 from actions.slots import Event, entity, latest_text
 
@@ -63,16 +64,18 @@ class ActionCheckBalance(Action):  # type: ignore[misc]
             default_timezone=rt.settings.default_timezone,
         )
         named = entity(tracker, "invoice_number")
+        lang = language_of(tracker)
         if named is not None:
             invoice = find_invoice(view, named)
             text = (
-                replies.invoice_line(invoice, view.currency)
+                replies.invoice_line(invoice, view.currency, lang)
                 if invoice is not None
-                else replies.unknown_invoice(named, view)
+                else replies.unknown_invoice(named, view, language=lang)
             )
         elif view.open_count and _ASKS_FOR_LIST.search(latest_text(tracker)):
-            text = replies.balance_summary(view) + "\n" + replies.invoice_list(view)
+            summary = replies.balance_summary(view, lang)
+            text = summary + "\n" + replies.invoice_list(view, language=lang)
         else:
-            text = replies.balance_summary(view)
+            text = replies.balance_summary(view, lang)
         dispatcher.utter_message(text=text)
         return []

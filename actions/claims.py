@@ -11,9 +11,11 @@ from rasa_sdk.types import DomainDict
 from actions import replies, runtime
 from actions.forms import leave_for_request
 from actions.gate import verified_account, verify_first
+from actions.language import language_of
 from actions.sender import parse_sender
 from actions.slots import Event, entity, latest_text
 from bot.errors import ArbotError, NotFound
+from bot.policy.catalog import say
 
 log = logging.getLogger(__name__)
 
@@ -42,12 +44,11 @@ class ActionClaimPaid(Action):  # type: ignore[misc]
                 policy=rt.policy,
             )
         except NotFound:
-            dispatcher.utter_message(
-                text=f"I can't find invoice {invoice} on your account. Which invoice did you pay?"
-            )
+            said = say("bot_claim_unknown_invoice", language_of(tracker), invoice=invoice)
+            dispatcher.utter_message(text=said)
         except ArbotError:
             log.warning("claim_paid for %s failed", account, exc_info=True)
-            dispatcher.utter_message(text=replies.RECORD_FAILED)
+            dispatcher.utter_message(text=say("bot_record_failed", language_of(tracker)))
         else:
-            dispatcher.utter_message(text=replies.claim_reply(result))
+            dispatcher.utter_message(text=replies.claim_reply(result, language_of(tracker)))
         return left

@@ -21,11 +21,13 @@ from actions.balance import find_invoice, invoice_in_text
 from actions.forms import (
     Choice,
     GuardedFormValidation,
+    fixed_choice,
     leave_for_request,
     reset_guard,
     value_choice,
 )
 from actions.gate import verified_account, verify_first
+from actions.language import language_of
 from actions.ports import BalanceView
 from actions.sender import parse_sender
 from actions.slots import (
@@ -37,6 +39,7 @@ from actions.slots import (
     text_slot,
 )
 from bot.errors import ArbotError
+from bot.policy.catalog import say
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +70,9 @@ _REASON_WORDS = (
     ),
     ("other", r"\bother\b|something else"),
 )
-_ALL_WORDS = re.compile(r"\b(all|everything|every invoice|whole (?:account|balance|thing)|both)\b")
+_ALL_WORDS = re.compile(
+    r"\b(all|everything|every invoice|whole (?:account|balance|thing)|both|todas|todos|todo)\b"
+)
 _MAX_DESCRIPTION = 1000
 #: a reply this long to "describe the problem" is a description, whatever its intent
 _DESCRIBING_WORDS = 3
@@ -137,16 +142,15 @@ class ValidateDisputeForm(GuardedFormValidation):
 
     async def likely_choices(self, tracker: Tracker, slot: str) -> list[Choice]:
         if slot == REASON:
-            return [
-                Choice(r.replace("_", " ").capitalize(), f"{n}") for n, r in enumerate(REASONS, 1)
-            ]
+            return [fixed_choice(f"button_reason_{r}", f"{n}") for n, r in enumerate(REASONS, 1)]
         account = verified_account(tracker)
         if slot != INVOICE or account is None:
             return []
         view = await _balance(account)
         open_ones = [i.invoice_number for i in view.invoices if not i.disputed]
         choices = [value_choice(n, "invoice_number", n) for n in open_ones[:_MAX_INVOICE_CHOICES]]
-        return [*choices, value_choice("All of them", "invoice_number", ALL)]
+        everything = say("button_all_invoices", language_of(tracker))
+        return [*choices, value_choice(everything, "invoice_number", ALL)]
 
     async def extract_dispute_invoice(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -189,13 +193,14 @@ class ValidateDisputeForm(GuardedFormValidation):
         view = await _balance(account)
         invoice = find_invoice(view, given) or invoice_in_text(view, given)
         if invoice is None:
-            dispatcher.utter_message(text=replies.unknown_invoice(given, view, ask_which=True))
+            said = replies.unknown_invoice(
+                given, view, ask_which=True, language=language_of(tracker)
+            )
+            dispatcher.utter_message(text=said)
             return {INVOICE: None}
         if invoice.disputed:
-            dispatcher.utter_message(
-                text=f"{invoice.invoice_number} is already disputed and on hold while a "
-                "collector reviews it."
-            )
+            said = say("bot_already_disputed", language_of(tracker), invoice=invoice.invoice_number)
+            dispatcher.utter_message(text=said)
             return {INVOICE: None, REASON: None, DESCRIPTION: None, "requested_slot": None}
         return {INVOICE: invoice.invoice_number, **_said_with_the_invoice(tracker, given)}
 
@@ -204,7 +209,7 @@ class ValidateDisputeForm(GuardedFormValidation):
     ) -> dict[str, Any]:
         reason = dispute_reason(str(value or ""))
         if reason is None and str(value or "").strip():  # an answer, but not a reason
-            dispatcher.utter_message(text="Please reply with a number from 1 to 6.")
+            dispatcher.utter_message(text=say("bot_dispute_reason_number", language_of(tracker)))
         return {REASON: reason}
 
     def validate_dispute_description(
@@ -268,7 +273,7 @@ class ActionRecordDispute(Action):  # type: ignore[misc]
             )
         except ArbotError:
             log.warning("opening a dispute for %s failed", account, exc_info=True)
-            dispatcher.utter_message(text=replies.RECORD_FAILED)
+            dispatcher.utter_message(text=say("bot_record_failed", language_of(tracker)))
         else:
-            dispatcher.utter_message(text=replies.dispute_opened(records))
+            dispatcher.utter_message(text=replies.dispute_opened(records, language_of(tracker)))
         return reset(*FORM_SLOTS) + reset_guard()

@@ -14,11 +14,13 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import replies, runtime
+from actions import runtime
 from actions.gate import verify_first
+from actions.language import language_of
 from actions.sender import parse_sender
 from actions.slots import Event, entity, latest_intent, latest_text, previous_action, text_slot
 from actions.verification import account_entity
+from bot.policy.catalog import say
 from bot.policy.verification_answers import readings
 
 FALLBACK_INTENT = "nlu_fallback"
@@ -64,9 +66,9 @@ class ActionFallback(Action):  # type: ignore[misc]
             return [FollowupAction("action_start_plan")]
         count = fallbacks_in_a_row(tracker)
         if count < ESCALATE_AT:
-            dispatcher.utter_message(text=replies.REPHRASE)
+            dispatcher.utter_message(text=say("bot_rephrase", language_of(tracker)))
         elif count > ESCALATE_AT:
-            dispatcher.utter_message(text=replies.FALLBACK_PENDING)
+            dispatcher.utter_message(text=say("bot_fallback_pending", language_of(tracker)))
         else:
             sender = parse_sender(tracker.sender_id)
             rt = runtime.current()
@@ -79,7 +81,7 @@ class ActionFallback(Action):  # type: ignore[misc]
                 now=rt.now(),
                 note=latest_text(tracker),
             )
-            dispatcher.utter_message(text=replies.FALLBACK_ESCALATED)
+            dispatcher.utter_message(text=say("bot_fallback_escalated", language_of(tracker)))
         return []
 
 

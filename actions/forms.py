@@ -32,7 +32,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import replies
+from actions.language import language_of
 from actions.slots import Event, latest_text, requested_slot, text_slot
+from bot.policy.catalog import say
 from bot.policy.complaints import is_complaint
 from bot.policy.form_turns import Turn, classify_turn
 
@@ -57,10 +59,20 @@ _NOT_STEPS = {"action_extract_slots", "action_session_start"}
 
 @dataclass(frozen=True)
 class Choice:
-    """A button: what it says and what it sends (a Rasa intent payload)."""
+    """A button: what it says and what it sends (a Rasa intent payload).
+
+    A fixed title is a catalog key (``key``, :mod:`bot.policy.catalog`), worded in the
+    conversation's language when the buttons are made; ``title`` is its English wording.
+    """
 
     title: str
     payload: str
+    key: str | None = None
+
+
+def fixed_choice(key: str, payload: str) -> Choice:
+    """A button whose title is the catalog text ``key``."""
+    return Choice(say(key, "en"), payload, key)
 
 
 def value_choice(title: str, entity: str, value: str) -> Choice:
@@ -68,14 +80,16 @@ def value_choice(title: str, entity: str, value: str) -> Choice:
     return Choice(title, "/inform" + json.dumps({entity: value}, separators=(",", ":")))
 
 
-PERSON = Choice("Talk to a person", "/request_human")
-CANCEL = Choice("Cancel", "/deny")
-YES_NO = (Choice("Yes", "/affirm"), Choice("No", "/deny"))
+PERSON = fixed_choice("button_person", "/request_human")
+CANCEL = fixed_choice("button_cancel", "/deny")
+YES_NO = (fixed_choice("button_yes", "/affirm"), fixed_choice("button_no", "/deny"))
 
 
-def buttons(choices: list[Choice]) -> list[dict[str, str]]:
-    """Choices as Rasa buttons."""
-    return [{"title": c.title, "payload": c.payload} for c in choices]
+def buttons(choices: list[Choice], language: str = "en") -> list[dict[str, str]]:
+    """Choices as Rasa buttons, fixed titles in ``language``."""
+    return [
+        {"title": say(c.key, language) if c.key else c.title, "payload": c.payload} for c in choices
+    ]
 
 
 def answering(tracker: Tracker, form: str) -> bool:
@@ -131,7 +145,7 @@ def leave_for_request(
     active = (tracker.active_loop or {}).get("name")
     if not active or active in (keep, "verification_form"):
         return []
-    dispatcher.utter_message(text=replies.left_form(active))
+    dispatcher.utter_message(text=replies.left_form(active, language_of(tracker)))
     cleared = [SlotSet(name, None) for name in FORM_SLOTS.get(active, ())]
     return [ActiveLoop(None), SlotSet("requested_slot", None), *cleared, *reset_guard()]
 
@@ -220,10 +234,11 @@ class GuardedFormValidation(FormValidationAction):  # type: ignore[misc]
         misses = (int(count) if asked == slot and count.isdigit() else 0) + 1
         if misses >= 2:
             choices = [*await self.likely_choices(tracker, slot), PERSON, CANCEL]
-            dispatcher.utter_message(text=replies.STILL_NOT_CAUGHT, buttons=buttons(choices))
+            again = say("bot_still_not_caught", language_of(tracker))
+            dispatcher.utter_message(text=again, buttons=buttons(choices, language_of(tracker)))
         elif len(dispatcher.messages) == said:  # the form's validators said nothing
-            text = replies.VENTING if is_complaint(latest_text(tracker)) else replies.NOT_CAUGHT
-            dispatcher.utter_message(text=text)
+            key = "bot_venting" if is_complaint(latest_text(tracker)) else "bot_not_caught"
+            dispatcher.utter_message(text=say(key, language_of(tracker)))
         return [SlotSet(MISSES, f"{slot}:{misses}")]
 
     @staticmethod

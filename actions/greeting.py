@@ -8,18 +8,10 @@ from rasa_sdk.types import DomainDict
 
 from actions import replies, runtime
 from actions.forms import reset_guard
+from actions.language import language_of
 from actions.slots import Event, latest_text, leave_form
+from bot.policy.catalog import say
 from bot.policy.complaints import is_complaint
-
-
-def greeting(company_name: str) -> str:
-    """Hello from the company, and what the bot can help with."""
-    sentence_end = "" if company_name.endswith(".") else "."
-    return (
-        f"Hi, this is the virtual assistant of {company_name}{sentence_end} "
-        "I can tell you your balance, "
-        "take a payment promise, set up a payment plan or record a dispute. How can I help?"
-    )
 
 
 class ActionGreet(Action):  # type: ignore[misc]
@@ -29,7 +21,8 @@ class ActionGreet(Action):  # type: ignore[misc]
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[Event]:
-        dispatcher.utter_message(text=greeting(runtime.current().settings.company_name))
+        company = runtime.current().settings.company_name
+        dispatcher.utter_message(text=replies.greeting(company, language_of(tracker)))
         return []
 
 
@@ -56,7 +49,7 @@ class ActionOutOfScope(Action):  # type: ignore[misc]
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[Event]:
         if is_complaint(latest_text(tracker)):
-            dispatcher.utter_message(text=replies.VENTING)
+            dispatcher.utter_message(text=say("bot_venting", language_of(tracker)))
         else:
             dispatcher.utter_message(response="utter_default")
         return []
@@ -71,5 +64,6 @@ class ActionAskWho(Action):  # type: ignore[misc]
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[Event]:
-        dispatcher.utter_message(text=replies.who_we_are(runtime.current().settings.company_name))
+        company = runtime.current().settings.company_name
+        dispatcher.utter_message(text=replies.who_we_are(company, language_of(tracker)))
         return []

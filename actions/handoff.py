@@ -10,9 +10,11 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import replies, runtime
+from actions import runtime
+from actions.language import language_of
 from actions.sender import parse_sender
 from actions.slots import Event, latest_text, leave_form, previous_action, text_slot
+from bot.policy.catalog import say
 from bot.policy.complaints import wants_a_person
 
 
@@ -35,7 +37,7 @@ class ActionRequestHuman(Action):  # type: ignore[misc]
             now=rt.now(),
             note=latest_text(tracker),
         )
-        dispatcher.utter_message(text=replies.HUMAN_REQUESTED)
+        dispatcher.utter_message(text=say("bot_human_requested", language_of(tracker)))
         return leave_form(tracker)
 
 

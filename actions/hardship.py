@@ -13,14 +13,12 @@ from rasa_sdk.types import DomainDict
 from actions import replies, runtime
 from actions.forms import leave_for_request
 from actions.gate import verified_account, verify_first
+from actions.language import language_of
 from actions.slots import Event
+from bot.policy.catalog import say
 from bot.policy.plans import PlanNotAvailable
 
-NO_PLAN_NEEDED = (
-    "I'm sorry you're going through this. Your balance is small enough that a plan isn't "
-    'needed: tell me a date that works and an amount you can manage, or say "talk to a '
-    "person\" if you'd rather speak with someone."
-)
+NO_PLAN_NEEDED = say("bot_hardship_no_plan", "en")
 
 
 class ActionHardship(Action):  # type: ignore[misc]
@@ -44,7 +42,7 @@ class ActionHardship(Action):  # type: ignore[misc]
                 default_timezone=rt.settings.default_timezone,
             )
         except PlanNotAvailable:
-            dispatcher.utter_message(text=NO_PLAN_NEEDED)
+            dispatcher.utter_message(text=say("bot_hardship_no_plan", language_of(tracker)))
         else:
-            dispatcher.utter_message(text=replies.hardship_reply(offer))
+            dispatcher.utter_message(text=replies.hardship_reply(offer, language_of(tracker)))
         return left

@@ -19,15 +19,17 @@ from rasa_sdk.types import DomainDict
 from actions import replies, runtime
 from actions.forms import leave_for_request
 from actions.gate import verified_account, verify_first
+from actions.language import language_of
 from actions.ports import PayLinkView
 from actions.slots import Event
 from bot.errors import ArbotError
 from bot.payments.links import LinkSettings, links_for_chat, promise_link
+from bot.policy.catalog import say
 
 log = logging.getLogger(__name__)
 
-CALL_US = "To make a payment, please call us at the number on your statement. We're happy to help."
-NOTHING_TO_PAY = "There's nothing to pay on your account right now. Thank you!"
+CALL_US = say("bot_call_us", "en")
+NOTHING_TO_PAY = say("bot_nothing_to_pay", "en")
 
 
 def payment_link(template: str, account_number: str) -> str | None:
@@ -90,11 +92,15 @@ class ActionPayNow(Action):  # type: ignore[misc]
         left = leave_for_request(tracker, dispatcher)
         if stripe_enabled():
             links = await pay_links(account)
+            lang = language_of(tracker)
             if links is None:
-                dispatcher.utter_message(text=CALL_US)
+                dispatcher.utter_message(text=say("bot_call_us", lang))
             else:
-                dispatcher.utter_message(text=replies.pay_links(links) if links else NOTHING_TO_PAY)
+                said = replies.pay_links(links, lang) if links else say("bot_nothing_to_pay", lang)
+                dispatcher.utter_message(text=said)
             return left
         link = payment_link(runtime.current().settings.payment_link, account)
-        dispatcher.utter_message(text=f"You can pay securely here: {link}" if link else CALL_US)
+        lang = language_of(tracker)
+        said = say("bot_pay_here", lang, url=link) if link else say("bot_call_us", lang)
+        dispatcher.utter_message(text=said)
         return left

@@ -33,6 +33,7 @@ from actions.forms import (
     value_choice,
 )
 from actions.gate import verified_account, verify_first
+from actions.language import language_of
 from actions.sender import parse_sender
 from actions.slots import (
     Event,
@@ -45,6 +46,7 @@ from actions.slots import (
     text_slot,
 )
 from bot.errors import ArbotError
+from bot.policy.catalog import say
 from bot.policy.money import format_money
 from bot.policy.plans import PlanNotAvailable, PlanOffer, ScheduledPayment
 
@@ -159,7 +161,9 @@ class ActionStartPlan(Action):  # type: ignore[misc]
                 default_timezone=rt.settings.default_timezone,
             )
         except PlanNotAvailable:
-            dispatcher.utter_message(text=replies.plan_not_available(rt.policy))
+            dispatcher.utter_message(
+                text=replies.plan_not_available(rt.policy, language_of(tracker))
+            )
             return reset(*FORM_SLOTS)
         request = plan_request(
             entity(tracker, "installments"), entity(tracker, "amount"), "", spoken.language(tracker)
@@ -197,7 +201,11 @@ class ValidatePlanForm(GuardedFormValidation):
             return []
         longest = runtime.current().policy.plan_max_installments
         months = sorted({min(3, longest), longest})
-        return [value_choice(f"{n} months", "installments", str(n)) for n in months]
+        lang = language_of(tracker)
+        return [
+            value_choice(say("button_months", lang, count=n), "installments", str(n))
+            for n in months
+        ]
 
     async def extract_plan_request(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -224,7 +232,7 @@ class ValidatePlanForm(GuardedFormValidation):
         account = verified_account(tracker)
         if request is None or account is None:
             if text.strip():  # said something that is not a plan; a blank start just asks
-                dispatcher.utter_message(text=replies.ASK_PLAN)
+                dispatcher.utter_message(text=say("bot_ask_plan", language_of(tracker)))
             return {REQUEST: None, OFFER: None}
         kind, _, number = request.partition(":")
         rt = runtime.current()
@@ -239,7 +247,9 @@ class ValidatePlanForm(GuardedFormValidation):
                 default_timezone=rt.settings.default_timezone,
             )
         except PlanNotAvailable:
-            dispatcher.utter_message(text=replies.plan_not_available(rt.policy))
+            dispatcher.utter_message(
+                text=replies.plan_not_available(rt.policy, language_of(tracker))
+            )
             return {REQUEST: None, OFFER: None, "requested_slot": None}
         return {REQUEST: request, OFFER: offer_to_json(offer), CONFIRMED: None}
 
@@ -257,7 +267,7 @@ class ValidatePlanForm(GuardedFormValidation):
         if value is False and offer is not None and offer.counteroffer:
             # a refused counteroffer: ask for another proposal rather than give up; it stays
             # on offer, so a "fine" or "yes" after all takes it
-            dispatcher.utter_message(text=replies.COUNTEROFFER_REFUSED)
+            dispatcher.utter_message(text=say("bot_counteroffer_refused", language_of(tracker)))
             kept = offered(tracker) | {REQUEST: f"months:{offer.months}"}
             return {REQUEST: None, OFFER: None, CONFIRMED: None, FORM_OFFER: json.dumps(kept)}
         return {CONFIRMED: value if isinstance(value, bool) else None}
@@ -274,9 +284,12 @@ class ActionAskPlanConfirmed(Action):  # type: ignore[misc]
     ) -> list[Event]:
         offer = offer_from_json(text_slot(tracker, OFFER))
         if offer is None:
-            dispatcher.utter_message(text="Shall I set up this plan? Reply YES or NO.")
+            dispatcher.utter_message(text=say("bot_plan_confirm", language_of(tracker)))
         else:
-            dispatcher.utter_message(text=replies.plan_readback(offer, runtime.current().policy))
+            policy = runtime.current().policy
+            dispatcher.utter_message(
+                text=replies.plan_readback(offer, policy, language_of(tracker))
+            )
         return []
 
 
@@ -296,7 +309,7 @@ class ActionRecordPlan(Action):  # type: ignore[misc]
         if offer is None:  # no plan was offered (not available, or nothing asked)
             return reset(*FORM_SLOTS) + reset_guard()
         if tracker.get_slot(CONFIRMED) is not True:
-            dispatcher.utter_message(text=replies.NO_PLAN)
+            dispatcher.utter_message(text=say("bot_no_plan", language_of(tracker)))
             return reset(*FORM_SLOTS) + reset_guard()
         rt = runtime.current()
         try:
@@ -311,7 +324,8 @@ class ActionRecordPlan(Action):  # type: ignore[misc]
             )
         except (ArbotError, PlanNotAvailable):
             log.warning("recording a plan for %s failed", account, exc_info=True)
-            dispatcher.utter_message(text=replies.RECORD_FAILED)
+            dispatcher.utter_message(text=say("bot_record_failed", language_of(tracker)))
         else:
-            dispatcher.utter_message(text=replies.plan_recorded(record.needs_approval, offer))
+            said = replies.plan_recorded(record.needs_approval, offer, language_of(tracker))
+            dispatcher.utter_message(text=said)
         return reset(*FORM_SLOTS) + reset_guard()

@@ -10,23 +10,18 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import replies, runtime
+from actions import runtime
+from actions.language import language_of
 from actions.sender import parse_sender
 from actions.slots import Event, latest_text, leave_form, text_slot
+from bot.policy.catalog import say
 from bot.policy.complaints import is_complaint, refuses_contact
 
-OPTED_OUT = (
-    "You won't get automated messages from us here anymore. Reply START to turn them back on."
-)
-ALREADY_OUT = (
-    "You're already unsubscribed from automated messages here. Reply START to turn them back on."
-)
-OPTED_IN = "You're subscribed again. Reply STOP at any time to opt out."
-ALREADY_IN = "You're already subscribed. Reply STOP at any time to opt out."
-CEASED = (
-    "Understood. We'll stop contacting you about this account on every channel, except for "
-    "any written notice the law requires. A member of our team will review your request."
-)
+OPTED_OUT = say("bot_opted_out", "en")
+ALREADY_OUT = say("bot_already_out", "en")
+OPTED_IN = say("bot_opted_in", "en")
+ALREADY_IN = say("bot_already_in", "en")
+CEASED = say("bot_ceased", "en")
 
 
 class ActionOptOut(Action):  # type: ignore[misc]
@@ -41,7 +36,8 @@ class ActionOptOut(Action):  # type: ignore[misc]
         changed = await runtime.call(
             rt.services.preferences.opt_out, sender.channel, sender.address, rt.now()
         )
-        dispatcher.utter_message(text=OPTED_OUT if changed else ALREADY_OUT)
+        said = "bot_opted_out" if changed else "bot_already_out"
+        dispatcher.utter_message(text=say(said, language_of(tracker)))
         return leave_form(tracker)
 
 
@@ -56,15 +52,16 @@ class ActionOptIn(Action):  # type: ignore[misc]
         if is_complaint(text) or refuses_contact(text):
             # "you people keep texting me", "don't you dare start texting me again": never
             # consent to be texted again
-            said = replies.VENTING if is_complaint(text) else replies.NOT_RESUBSCRIBED
-            dispatcher.utter_message(text=said)
+            said = "bot_venting" if is_complaint(text) else "bot_not_resubscribed"
+            dispatcher.utter_message(text=say(said, language_of(tracker)))
             return []
         sender = parse_sender(tracker.sender_id)
         rt = runtime.current()
         changed = await runtime.call(
             rt.services.preferences.opt_in, sender.channel, sender.address, rt.now()
         )
-        dispatcher.utter_message(text=OPTED_IN if changed else ALREADY_IN)
+        said = "bot_opted_in" if changed else "bot_already_in"
+        dispatcher.utter_message(text=say(said, language_of(tracker)))
         return []
 
 
@@ -84,5 +81,5 @@ class ActionCease(Action):  # type: ignore[misc]
             rt.now(),
             account_number=text_slot(tracker, "account_number"),
         )
-        dispatcher.utter_message(text=CEASED)
+        dispatcher.utter_message(text=say("bot_ceased", language_of(tracker)))
         return leave_form(tracker)

@@ -25,17 +25,20 @@ from actions.forms import (
     Choice,
     GuardedFormValidation,
     buttons,
+    fixed_choice,
     leave_for_request,
     offer,
     reset_guard,
     value_choice,
 )
 from actions.gate import verified_account, verify_first
+from actions.language import language_of
 from actions.payment_link import link_after_promise
 from actions.ports import BalanceView
 from actions.sender import parse_sender
 from actions.slots import Event, entity, latest_text, requested_slot, reset, text_slot
 from bot.errors import ArbotError
+from bot.policy.catalog import say
 from bot.policy.money import format_money
 from bot.policy.promises import PromiseCheck, PromiseProblem, minimum_promise
 from bot.policy.relative_amounts import Owed, Share, resolve
@@ -57,7 +60,7 @@ _MONTHLY = re.compile(
     r"\b(?:a|per|each|every) month\b|\bmonthly\b|/\s?mo(?:nth)?\b|"
     r"\b(?:al|por|cada) mes\b|\bmensual(?:es|mente)?\b"
 )
-PLAN_INSTEAD = Choice("Set up a payment plan", "/request_payment_plan")
+PLAN_INSTEAD = fixed_choice("button_plan_instead", "/request_payment_plan")
 
 
 def spoken_amount(tracker: Tracker) -> str | None:
@@ -128,25 +131,21 @@ class ValidatePromiseForm(GuardedFormValidation):
         if account is None:
             return []
         view = await _balance(account)
+        lang = language_of(tracker)
         if slot == AMOUNT:
             owed = _owed(view)
             past_due = resolve(Share.PAST_DUE, owed)
-            choices = [
-                value_choice(
-                    f"{replies.money(owed.collectible)} (all)",
-                    "amount",
-                    format_money(owed.collectible),
-                )
-            ]
+            everything = say("button_all_amount", lang, amount=replies.money(owed.collectible))
+            choices = [value_choice(everything, "amount", format_money(owed.collectible))]
             if past_due < owed.collectible:
-                label = f"{replies.money(past_due)} (past due)"
+                label = say("button_past_due", lang, amount=replies.money(past_due))
                 choices.insert(0, value_choice(label, "amount", format_money(past_due)))
             return choices
         if slot == DUE:
             latest = view.today + timedelta(days=runtime.current().policy.promise_max_days)
             return [
-                value_choice("Today", "date", view.today.isoformat()),
-                value_choice(replies.day(latest), "date", latest.isoformat()),
+                value_choice(say("button_today", lang), "date", view.today.isoformat()),
+                value_choice(replies.day(latest, lang), "date", latest.isoformat()),
             ]
         return []
 
@@ -180,7 +179,7 @@ class ValidatePromiseForm(GuardedFormValidation):
         amount = spoken.amount(text, spoken.language(tracker)) if value is not None else None
         if amount is None:
             if text.strip():  # an answer, but not an amount (nothing said: just ask)
-                dispatcher.utter_message(text="Sorry, I didn't catch an amount.")
+                dispatcher.utter_message(text=say("bot_no_amount", language_of(tracker)))
             return {AMOUNT: None}
         return {AMOUNT: format_money(amount)}
 
@@ -195,7 +194,7 @@ class ValidatePromiseForm(GuardedFormValidation):
         due = spoken.day(text, await _customer_today(tracker), spoken.language(tracker))
         if due is None:
             if text.strip():
-                dispatcher.utter_message(text="Sorry, I didn't catch a date.")
+                dispatcher.utter_message(text=say("bot_no_date", language_of(tracker)))
             return {DUE: None}
         return {DUE: due.isoformat()}
 
@@ -229,10 +228,11 @@ class ValidatePromiseForm(GuardedFormValidation):
         problems = set(check.problems)
         clear = [AMOUNT] if problems & _AMOUNT_PROBLEMS else []
         clear += [DUE] if problems & _DATE_PROBLEMS else []
-        nearest = _nearest_choices(check, await _customer_today(tracker))
+        lang = language_of(tracker)
+        nearest = _nearest_choices(check, await _customer_today(tracker), lang)
         dispatcher.utter_message(
-            text=replies.promise_problem(check),
-            buttons=buttons([choice for _, _, choice in nearest]),
+            text=replies.promise_problem(check, language_of(tracker)),
+            buttons=buttons([choice for _, _, choice in nearest], lang),
         )
         values = {slot: value for slot, value, _ in nearest if slot in clear}
         return events + reset(*clear) + ([offer(tracker, **values)] if values else [])
@@ -245,7 +245,9 @@ def _amount_in(tracker: Tracker) -> str | None:
     return format_money(amount) if amount is not None else None
 
 
-def _nearest_choices(check: PromiseCheck, today: date) -> list[tuple[str, str, Choice]]:
+def _nearest_choices(
+    check: PromiseCheck, today: date, lang: str = "en"
+) -> list[tuple[str, str, Choice]]:
     """The nearest promise the rules allow, as (slot, value, button) for each broken rule."""
     problems = set(check.problems)
     found: list[tuple[str, str, Choice]] = []
@@ -254,14 +256,16 @@ def _nearest_choices(check: PromiseCheck, today: date) -> list[tuple[str, str, C
         found.append((AMOUNT, most, value_choice(replies.money(check.max_amount), "amount", most)))
     if PromiseProblem.AMOUNT_BELOW_MINIMUM in problems:
         least = format_money(check.min_amount)
-        label = f"{replies.money(check.min_amount)} (the minimum)"
+        label = say("button_minimum", lang, amount=replies.money(check.min_amount))
         found.append((AMOUNT, least, value_choice(label, "amount", least)))
         found.append(("", "", PLAN_INSTEAD))
     if PromiseProblem.DATE_TOO_FAR in problems:
         latest = check.latest_date.isoformat()
-        found.append((DUE, latest, value_choice(replies.day(check.latest_date), "date", latest)))
+        latest_day = replies.day(check.latest_date, lang)
+        found.append((DUE, latest, value_choice(latest_day, "date", latest)))
     if PromiseProblem.DATE_IN_PAST in problems:
-        found.append((DUE, today.isoformat(), value_choice("Today", "date", today.isoformat())))
+        today_choice = value_choice(say("button_today", lang), "date", today.isoformat())
+        found.append((DUE, today.isoformat(), today_choice))
     return found
 
 
@@ -302,9 +306,11 @@ class ActionAskPtpConfirmed(Action):  # type: ignore[misc]
     ) -> list[Event]:
         amount, due = slot_amount(tracker), slot_date(tracker)
         if amount is None or due is None:
-            dispatcher.utter_message(text="Shall I record this promise? Reply YES or NO.")
+            dispatcher.utter_message(text=say("bot_promise_confirm", language_of(tracker)))
         else:
-            dispatcher.utter_message(text=replies.promise_readback(amount, due))
+            dispatcher.utter_message(
+                text=replies.promise_readback(amount, due, language_of(tracker))
+            )
         return []
 
 
@@ -322,7 +328,7 @@ class ActionRecordPromise(Action):  # type: ignore[misc]
             return verify_first("promise")
         amount, due = slot_amount(tracker), slot_date(tracker)
         if tracker.get_slot(CONFIRMED) is not True or amount is None or due is None:
-            dispatcher.utter_message(text=replies.NOTHING_RECORDED)
+            dispatcher.utter_message(text=say("bot_nothing_recorded", language_of(tracker)))
             return reset(*FORM_SLOTS) + reset_guard()
         rt = runtime.current()
         try:
@@ -338,10 +344,10 @@ class ActionRecordPromise(Action):  # type: ignore[misc]
             )
         except ArbotError:
             log.warning("recording a promise for %s failed", account, exc_info=True)
-            dispatcher.utter_message(text=replies.RECORD_FAILED)
+            dispatcher.utter_message(text=say("bot_record_failed", language_of(tracker)))
         else:
-            dispatcher.utter_message(text=replies.promise_recorded(record))
+            dispatcher.utter_message(text=replies.promise_recorded(record, language_of(tracker)))
             link = await link_after_promise(account)
             if link is not None:
-                dispatcher.utter_message(text=replies.promise_pay_link(link))
+                dispatcher.utter_message(text=replies.promise_pay_link(link, language_of(tracker)))
         return reset(*FORM_SLOTS) + reset_guard()

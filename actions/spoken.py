@@ -14,17 +14,17 @@ from typing import TypeVar
 
 from rasa_sdk import Tracker
 
-from actions.slots import text_slot
+from actions.language import language_of
 from bot.policy.relative_amounts import Share, relative_amount
 from bot.policy.spoken import READING_ORDER, parse_amount, parse_count, parse_date
 
-LANGUAGE = "language"
 _T = TypeVar("_T")
 
 
 def language(tracker: Tracker) -> str:
-    """The conversation's language: ``es`` when the slot says so, else ``en``."""
-    return "es" if (text_slot(tracker, LANGUAGE) or "").lower() == "es" else "en"
+    """The conversation's language: ``es`` when the slot says so, else ``en``
+    (:func:`actions.language.language_of`)."""
+    return language_of(tracker)
 
 
 def amount(text: str, lang: str) -> Decimal | None:

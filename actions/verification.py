@@ -32,8 +32,10 @@ from rasa_sdk.types import DomainDict
 
 from actions import replies, runtime
 from actions.forms import GuardedFormValidation, answering
+from actions.language import language_of
 from actions.sender import parse_sender
 from actions.slots import Event, entity, latest_intent, latest_text, requested_slot, text_slot
+from bot.policy.catalog import say
 from bot.policy.form_turns import Turn
 from bot.policy.verification_answers import Reading, can_be_account, readings
 from bot.policy.verification_text import lock_answer
@@ -178,7 +180,7 @@ async def _verify(
     )
     if result.status == "verified":
         account, postal = result.reading or (first.account, first.postal_code)
-        dispatcher.utter_message(text=replies.VERIFIED)
+        dispatcher.utter_message(text=say("bot_verified", language_of(tracker)))
         return [
             SlotSet(ACCOUNT, account),
             SlotSet(POSTAL, postal),
@@ -186,7 +188,11 @@ async def _verify(
             SlotSet("account_number", result.account_number or account),
         ]
     if result.status == "locked":
-        answer = lock_answer(rt.settings.support_contact, followed_up=result.escalated)
+        answer = lock_answer(
+            rt.settings.support_contact,
+            followed_up=result.escalated,
+            language=language_of(tracker),
+        )
         dispatcher.utter_message(text=answer)
         return [
             SlotSet(ACCOUNT, None),
@@ -195,5 +201,6 @@ async def _verify(
             SlotSet("requested_slot", None),
         ]
     known = result.known_account
-    dispatcher.utter_message(text=replies.failed_verification(result.failures_left, known))
+    said = replies.failed_verification(result.failures_left, known, language_of(tracker))
+    dispatcher.utter_message(text=said)
     return [SlotSet(ACCOUNT, known), SlotSet(POSTAL, None)]

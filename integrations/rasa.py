@@ -25,6 +25,7 @@ from typing import Any, Protocol
 import httpx
 
 from bot.errors import DialogueUnavailable
+from bot.policy.catalog import say
 from integrations.replicas import ReplicaSet
 
 log = logging.getLogger(__name__)
@@ -50,17 +51,21 @@ class BotMessage:
 
     text: str
     buttons: tuple[Button, ...] = ()
+    #: the conversation's language (SPEC §14): the numbered options' last line is in it
+    language: str = "en"
 
     def as_plain_text(self) -> str:
         """The message for a text-only channel: buttons become numbered options.
 
-        An SMS customer answers with the number ("Reply 1, 2 or 3", SPEC §7).
+        An SMS customer answers with the number ("Reply 1, 2 or 3", SPEC §7; "Responda
+        1, 2 o 3" in Spanish).
         """
         if not self.buttons:
             return self.text
         lines = [self.text] if self.text else []
         lines += [f"{n}) {button.title}" for n, button in enumerate(self.buttons, start=1)]
-        lines.append(f"Reply {_choices(len(self.buttons))}")
+        choices = _choices(len(self.buttons), self.language)
+        lines.append(say("reply_choices", self.language, choices=choices))
         return "\n".join(lines)
 
 
@@ -211,8 +216,8 @@ def _replies(url: str, response: httpx.Response) -> list[BotMessage]:
         raise DialogueUnavailable(f"Rasa at {url} answered malformed JSON: {exc}") from None
 
 
-def _choices(count: int) -> str:
+def _choices(count: int, language: str = "en") -> str:
     numbers = [str(n) for n in range(1, count + 1)]
     if count == 1:
         return numbers[0]
-    return f"{', '.join(numbers[:-1])} or {numbers[-1]}"
+    return ", ".join(numbers[:-1]) + say("choice_or", language) + numbers[-1]

@@ -33,6 +33,9 @@ class Outbound:
             options, a Telegram sender into an inline keyboard.
         key: the idempotency key the message was recorded under; a provider that
             understands one is given it.
+        plain: the message as a text-only channel shows it, numbered options and their
+            last line in the customer's language (the body as recorded); blank: made
+            from ``text`` and ``buttons``.
     """
 
     channel: str
@@ -40,6 +43,7 @@ class Outbound:
     text: str
     buttons: tuple[Button, ...] = ()
     key: str = ""
+    plain: str = ""
 
 
 @dataclass(frozen=True)

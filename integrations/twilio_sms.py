@@ -162,7 +162,7 @@ class TwilioSmsSender:
         Raises:
             DeliveryFailed: Twilio refused a part or could not be reached (module docstring).
         """
-        text = BotMessage(message.text, message.buttons).as_plain_text()
+        text = message.plain or BotMessage(message.text, message.buttons).as_plain_text()
         parts = split_sms(text)
         receipts: list[Receipt] = []
         for number, part in enumerate(parts, start=1):

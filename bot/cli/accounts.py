@@ -40,7 +40,8 @@ def describe(o: AccountOverview) -> list[str]:
     doc = o.to_json()
     kind = "consumer" if o.consumer else "business"
     lines = [
-        f"{o.account_number}  {o.name}  ({kind}, {o.timezone or 'time zone unknown'})",
+        f"{o.account_number}  {o.name}  ({kind}, {o.timezone or 'time zone unknown'},"
+        f" language {o.language})",
         f"balance {doc['balance']} {o.currency}   past due {doc['past_due']}",
         "",
         "invoices:",

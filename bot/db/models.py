@@ -280,6 +280,8 @@ class Conversation(Base):
     last_message_at: Mapped[datetime]
     ended_at: Mapped[datetime | None]
     escalated: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: ``en`` or ``es`` once the conversation has one (SPEC §14); None before
+    language: Mapped[str | None] = mapped_column(String(16))
 
     messages: Mapped[list[Message]] = relationship(
         back_populates="conversation", order_by="Message.created_at"

@@ -62,9 +62,8 @@ def notice_to(
         address = {"sms": found.sms, "telegram": found.telegram}.get(channel or "")
     if channel is None or address is None:
         return None
-    return Notice(
-        channel, address, text(Addressee(channel, consumer, company, found.currency)), key
-    )
+    to = Addressee(channel, consumer, company, found.currency, found.language)
+    return Notice(channel, address, text(to), key)
 
 
 def queue_notice(session: Session, notice: Notice | None, now: datetime) -> None:

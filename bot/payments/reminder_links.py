@@ -16,8 +16,9 @@ from datetime import datetime
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.payments.links import LinkSettings, link_for
+from bot.policy.catalog import say
+from bot.policy.languages import LANGUAGES
 from bot.policy.payments import Purpose, link_slot
-from bot.policy.reminder_text import NO_LINK
 from bot.services.reminder_plan import PlannedMessage
 from bot.settings import Settings
 
@@ -49,7 +50,15 @@ def with_pay_links(
             text = (
                 planned.text.replace(slot, made.url)
                 if made is not None
-                else planned.text.replace(f"Pay at {slot} or reply here.", NO_LINK)
+                else _unlinked(planned.text, slot)
             )
             done.append((dataclasses.replace(planned, text=text), attempt_id))
     return done
+
+
+def _unlinked(text: str, slot: str) -> str:
+    """``text`` with its "pay at <slot>" sentence (in whichever language it is written)
+    replaced by the one that asks the customer to reply instead."""
+    for language in LANGUAGES:
+        text = text.replace(say("pay_at", language, link=slot), say("no_link", language))
+    return text

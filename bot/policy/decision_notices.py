@@ -13,9 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from bot.policy.catalog import month, say
 from bot.policy.reminder_text import format_amount, framed
-
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 @dataclass(frozen=True)
@@ -26,52 +25,57 @@ class Addressee:
     consumer: bool
     company: str
     currency: str = "USD"
+    #: ``en`` or ``es`` (SPEC §14): the account's language
+    language: str = "en"
 
 
-def _day(value: date) -> str:
-    return f"{_MONTHS[value.month - 1]} {value.day}"
+def _day(value: date, to: Addressee) -> str:
+    return say("day", to.language, month=month(value.month, to.language), day=value.day)
 
 
 def frame(body: str, to: Addressee) -> str:
     """``body`` with the opening and the opt-out line ``to``'s channel and kind need."""
-    return framed(body, company=to.company, consumer=to.consumer, channel=to.channel)
+    return framed(
+        body, company=to.company, consumer=to.consumer, channel=to.channel, language=to.language
+    )
 
 
 def _invoice(invoice_number: str, to: Addressee) -> str:
-    return f" about invoice {invoice_number}" if not to.consumer else ""
+    return say("about_invoice", to.language, invoice=invoice_number) if not to.consumer else ""
 
 
 def dispute_upheld(reference: str, invoice_number: str, credit: Decimal, to: Addressee) -> str:
     """The customer's dispute was accepted and the invoice credited."""
-    body = f"We reviewed your dispute {reference}{_invoice(invoice_number, to)} and accepted it."
+    about = _invoice(invoice_number, to)
+    body = say("dispute_upheld", to.language, reference=reference, about=about)
     if credit > 0:
-        body += f" We credited {format_amount(credit, to.currency)}, so you no longer owe it."
+        body += say("dispute_credited", to.language, amount=format_amount(credit, to.currency))
     return frame(body, to)
 
 
 def dispute_rejected(reference: str, invoice_number: str, amount: Decimal, to: Addressee) -> str:
     """The customer's dispute was not accepted: the amount is due again."""
-    body = (
-        f"We reviewed your dispute {reference}{_invoice(invoice_number, to)} and could not "
-        f"accept it, so {format_amount(amount, to.currency)} is due again. "
-        "Reply here if you have questions or want to set up a payment plan."
+    body = say(
+        "dispute_rejected",
+        to.language,
+        reference=reference,
+        about=_invoice(invoice_number, to),
+        amount=format_amount(amount, to.currency),
     )
     return frame(body, to)
 
 
 def plan_approved(total: Decimal, first_payment: tuple[Decimal, date] | None, to: Addressee) -> str:
     """The customer's plan was approved; the first payment (amount, due date) is named."""
-    body = f"Your payment plan for {format_amount(total, to.currency)} is approved."
+    body = say("plan_approved", to.language, total=format_amount(total, to.currency))
     if first_payment is not None:
         amount, due = first_payment
-        body += f" Your first payment of {format_amount(amount, to.currency)} is due {_day(due)}."
+        money = format_amount(amount, to.currency)
+        body += say("plan_first_payment", to.language, amount=money, due=_day(due, to))
     return frame(body, to)
 
 
 def plan_rejected(total: Decimal, to: Addressee) -> str:
     """The customer's plan was declined; they are invited to talk about another."""
-    body = (
-        f"We could not approve your payment plan for {format_amount(total, to.currency)}. "
-        "Reply here and we will work out another arrangement with you."
-    )
+    body = say("plan_rejected", to.language, total=format_amount(total, to.currency))
     return frame(body, to)

@@ -21,6 +21,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from enum import Enum
 
+from bot.policy.catalog import say
 from bot.policy.decision_notices import Addressee, frame
 from bot.policy.money import CENT
 from bot.policy.reminder_text import format_amount
@@ -100,37 +101,34 @@ def receipt(
     amount: Decimal, applied: Sequence[Allocation], credit: Decimal, left: Decimal, to: Addressee
 ) -> str:
     """The receipt of a payment: received, what it paid, what is left."""
-    money = to.currency
-    body = f"Thank you: we received your payment of {format_amount(amount, money)}."
+    money, lang = to.currency, to.language
+    body = say("receipt", lang, amount=format_amount(amount, money))
     if applied and not to.consumer:
         parts = ", ".join(f"{a.invoice_number} ({format_amount(a.amount, money)})" for a in applied)
-        body += f" It paid invoice{'s' if len(applied) > 1 else ''} {parts}."
+        body += say(
+            "receipt_invoices" if len(applied) > 1 else "receipt_invoice", lang, parts=parts
+        )
     elif applied:
-        body += f" It paid {len(applied)} invoice{'s' if len(applied) > 1 else ''}."
+        count = len(applied)
+        body += say("receipt_count", lang, count=count) if count > 1 else say("receipt_one", lang)
     if credit > 0:
-        body += f" {format_amount(credit, money)} is kept as a credit on your account."
+        body += say("receipt_credit", lang, amount=format_amount(credit, money))
     if left > 0:
-        body += f" You now owe {format_amount(left, money)}."
+        body += say("receipt_left", lang, amount=format_amount(left, money))
     else:
-        body += " You owe nothing more."
+        body += say("receipt_nothing_left", lang)
     return frame(body, to)
 
 
 def processing(amount: Decimal, to: Addressee) -> str:
     """A bank debit was authorised and is being processed (days, not seconds)."""
-    body = (
-        f"We received your bank payment of {format_amount(amount, to.currency)}. It is being "
-        "processed, which can take a few business days; we will confirm when it clears."
-    )
+    body = say("bank_processing", to.language, amount=format_amount(amount, to.currency))
     return frame(body, to)
 
 
 def failed(amount: Decimal, to: Addressee) -> str:
     """A bank debit did not go through; nothing was paid."""
-    body = (
-        f"Your bank payment of {format_amount(amount, to.currency)} did not go through, so it "
-        "was not paid. Reply here for a new payment link or another way to pay."
-    )
+    body = say("bank_failed", to.language, amount=format_amount(amount, to.currency))
     return frame(body, to)
 
 

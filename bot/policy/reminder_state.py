@@ -113,6 +113,7 @@ class AccountState:
         escalation_reasons: the reasons of the open or claimed escalations; lets a notice
             through the escalation its own event opened. Empty means unknown: every
             escalation then holds notices too.
+        language: ``en`` or ``es`` (SPEC §14).
     """
 
     account_id: int
@@ -133,6 +134,8 @@ class AccountState:
     sent_targets: frozenset[tuple[str, str]]
     sent_today: frozenset[tuple[str, str]] = frozenset()
     escalation_reasons: frozenset[str] = frozenset()
+    #: the account's language (SPEC §14): the reminder is worded in it
+    language: str = "en"
 
 
 @dataclass(frozen=True)

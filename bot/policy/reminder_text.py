@@ -5,8 +5,14 @@ message as a :class:`string.Template`; :func:`render` fills it and frames it:
 
 * a consumer account's message begins with the debt-collector disclosure (SPEC §5);
   a business account's begins with the company's name, so the sender is never a mystery;
-* on SMS it ends with ``Reply STOP to opt out`` (SPEC §5); on Telegram with the ``/stop``
-  command the Telegram channel obeys.
+* on SMS it ends with ``Reply STOP to opt out`` (SPEC §5) — in Spanish with "Responda
+  PARAR para no recibir más mensajes." (SPEC §14); on Telegram with the ``/stop`` command
+  the Telegram channel obeys.
+
+Language (SPEC §14): the English templates are the files at the top of the folder, the
+Spanish ones the files of the same names in ``es/``; the frame's words come from
+:mod:`bot.policy.catalog`. ``tests/policy/test_catalog.py`` holds both to the same names
+and placeholders.
 
 Privacy: an SMS can be read by whoever holds the phone, so a message names the account
 only by its last 4 characters, names an invoice only to a business (whose payables clerk
@@ -31,34 +37,37 @@ from decimal import Decimal
 from pathlib import Path
 from string import Template
 
+from bot.policy.catalog import language_of, month, say
 from bot.policy.finance_charges import PREFIX as FC
 from bot.policy.money import cents
 from bot.policy.reminder_cadence import parse_dunning_target
 from bot.policy.reminder_state import AccountState, Decision
 
-DISCLOSURE = (
-    "{company} is a debt collector attempting to collect a debt; any information obtained "
-    "will be used for that purpose."
-)
-SMS_STOP_LINE = "Reply STOP to opt out"
-TELEGRAM_STOP_LINE = "Send /stop to opt out"
+DISCLOSURE = say("disclosure", "en", company="{company}")
+SMS_STOP_LINE = say("sms_stop_line", "en")
+TELEGRAM_STOP_LINE = say("telegram_stop_line", "en")
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "reminders"
 
-NO_LINK = "Reply here to pay or ask a question."
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+NO_LINK = say("no_link", "en")
 
 
-def disclosure(company: str) -> str:
-    """The consumer disclosure of SPEC §5, naming ``company``."""
-    return DISCLOSURE.format(company=company)
+def disclosure(company: str, language: str | None = "en") -> str:
+    """The consumer disclosure of SPEC §5 (§14 in Spanish), naming ``company``."""
+    return say("disclosure", language, company=company)
+
+
+def template_dir(language: str | None = "en") -> Path:
+    """Where the reminder templates of ``language`` are (English: the folder itself)."""
+    code = language_of(language)
+    return TEMPLATE_DIR if code == "en" else TEMPLATE_DIR / code
 
 
 @functools.cache
-def templates() -> dict[str, Template]:
-    """Every reminder template by name (file stem), read from disk once."""
+def templates(language: str | None = "en") -> dict[str, Template]:
+    """Every reminder template of ``language`` by name (file stem), read from disk once."""
     return {
         path.stem: Template(path.read_text(encoding="utf-8").strip())
-        for path in sorted(TEMPLATE_DIR.glob("*.txt"))
+        for path in sorted(template_dir(language).glob("*.txt"))
     }
 
 
@@ -74,21 +83,34 @@ def render(
         KeyError: when the decision's template has no file, or uses an unknown placeholder.
         ValueError: when the decision's target is not in ``state``.
     """
-    template = templates().get(decision.template)
+    language = language_of(state.language)
+    template = templates(language).get(decision.template)
     if template is None:
-        raise KeyError(f"template {decision.template!r} has no file in {TEMPLATE_DIR}")
+        where = template_dir(language)
+        raise KeyError(f"template {decision.template!r} has no file in {where}")
     body = template.substitute(_fields(decision, state, company, payment_link))
-    return framed(body, company=company, consumer=state.consumer, channel=decision.channel)
+    return framed(
+        body,
+        company=company,
+        consumer=state.consumer,
+        channel=decision.channel,
+        language=language,
+    )
 
 
-def framed(body: str, *, company: str, consumer: bool, channel: str | None) -> str:
+def framed(
+    body: str, *, company: str, consumer: bool, channel: str | None, language: str | None = "en"
+) -> str:
     """An automated message: ``body`` after the consumer disclosure (or the company's
-    name), then the opt-out line of the channel."""
-    text = f"{disclosure(company)}\n{body}" if consumer else f"{company}: {body}"
+    name), then the opt-out line of the channel, in ``language``."""
+    if consumer:
+        text = f"{disclosure(company, language)}\n{body}"
+    else:
+        text = say("company_prefix", language, company=company, body=body)
     if channel == "sms":
-        return f"{text}\n{SMS_STOP_LINE}"
+        return f"{text}\n{say('sms_stop_line', language)}"
     if channel == "telegram":
-        return f"{text}\n{TELEGRAM_STOP_LINE}"
+        return f"{text}\n{say('telegram_stop_line', language)}"
     return text
 
 
@@ -98,10 +120,11 @@ def format_amount(value: Decimal, currency: str) -> str:
     return f"${text}" if currency.upper() == "USD" else f"{text} {currency.upper()}"
 
 
-def format_day(day: date, today: date) -> str:
-    """A short date, ``Mar 8``; with the year when it is not this year (``Jan 5, 2027``)."""
-    text = f"{_MONTHS[day.month - 1]} {day.day}"
-    return text if day.year == today.year else f"{text}, {day.year}"
+def format_day(day: date, today: date, language: str | None = "en") -> str:
+    """A short date, ``Mar 8`` (``8 mar``); with the year when it is not this year
+    (``Jan 5, 2027``, ``5 ene 2027``)."""
+    key = "day" if day.year == today.year else "day_year"
+    return say(key, language, month=month(day.month, language), day=day.day, year=day.year)
 
 
 def last4(account_number: str) -> str:
@@ -122,20 +145,23 @@ def _fields(
     amount, due, invoice = _subject(decision, state, past_due)
     payment_link = _safe_link(payment_link, state.account_number)
     money = functools.partial(format_amount, currency=state.currency)
+    lang = language_of(state.language)
+    charges_ref = say("charges_ref", lang, amount=money(charges)) if charges > 0 else ""
+    show_invoice = invoice and not state.consumer
     return {
         "company": company,
         "amount": money(amount),
         "past_due": money(past_due),
-        "charges_ref": f" (incl. {money(charges)} finance charges)" if charges > 0 else "",
+        "charges_ref": charges_ref,
         "balance": money(sum((i.open_amount for i in collectible), Decimal(0))),
-        "due_date": format_day(due, today) if due else "",
+        "due_date": format_day(due, today, lang) if due else "",
         "days_late": str(max((today - due).days, 0)) if due else "",
         "invoice": invoice,
-        "invoice_ref": f" (invoice {invoice})" if invoice and not state.consumer else "",
+        "invoice_ref": say("invoice_ref", lang, invoice=invoice) if show_invoice else "",
         "open_invoices": str(len(collectible)),
         "account_last4": last4(state.account_number),
         "payment_link": payment_link or "",
-        "pay": f"Pay at {payment_link} or reply here." if payment_link else NO_LINK,
+        "pay": say("pay_at", lang, link=payment_link) if payment_link else say("no_link", lang),
     }
 
 

@@ -9,23 +9,22 @@ account is locked (by other senders' failures) can ask for one.
 
 from __future__ import annotations
 
-LOCKED = (
-    "For your security, verification is locked after too many attempts. A person from "
-    "our team will follow up with you here within one business day."
-)
-ACCOUNT_LOCKED = (
-    "For your security, verification for that account is locked after too many attempts. "
-    "To reach a person, reply AGENT."
-)
+from bot.policy.catalog import say
+
+LOCKED = say("locked", "en")
+ACCOUNT_LOCKED = say("account_locked", "en")
 
 
-def lock_answer(support_contact: str = "", *, followed_up: bool = True) -> str:
-    """The lock answer: a person follows up (``followed_up``), or how to ask for one.
+def lock_answer(
+    support_contact: str = "", *, followed_up: bool = True, language: str | None = "en"
+) -> str:
+    """The lock answer: a person follows up (``followed_up``), or how to ask for one, in
+    ``language``.
 
     ``support_contact`` (``ARBOT_SUPPORT_CONTACT``: a phone number or an e-mail address) is
     added as the way to reach the team sooner.
     """
-    text = LOCKED if followed_up else ACCOUNT_LOCKED
+    text = say("locked" if followed_up else "account_locked", language)
     if support_contact:
-        text += f" You can also reach us at {support_contact}."
+        text += say("locked_contact", language, contact=support_contact)
     return text

@@ -290,6 +290,8 @@ class Reach:
     telegram_opt_out: bool
     cease: bool
     currency: str
+    #: the account's language (SPEC §14)
+    language: str = "en"
 
 
 def reach(session: Session, account_id: int) -> Reach:
@@ -328,9 +330,10 @@ def reach(session: Session, account_id: int) -> Reach:
         preference(ContactPreference.telegram_opt_out),
         preference(ContactPreference.cease),
         currency,
+        select(Account.language).where(Account.id == account_id).scalar_subquery(),
     )
     row = session.execute(query).one()
     return Reach(
         row[0], row[1], row[2], row[3], bool(row[4]), bool(row[5]), bool(row[6]), bool(row[7]),
-        row[8] or "USD",
+        row[8] or "USD", row[9] or "en",
     )  # fmt: skip

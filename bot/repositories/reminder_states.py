@@ -83,6 +83,7 @@ def _page_query(after_id: int, limit: int, now: datetime) -> Select[Any]:
             Account.name,
             Account.consumer,
             Account.timezone,
+            Account.language,
             ContactPreference.sms_consent,
             ContactPreference.sms_opt_out,
             ContactPreference.telegram_opt_out,
@@ -130,6 +131,7 @@ def _state(row: Any, facts: Facts, now: datetime, default_zone: ZoneInfo | None)
         sent_targets=frozenset(facts.targets.get(account_id, ())),
         sent_today=frozenset((kind, target) for _, kind, target, day in sends if day == today),
         escalation_reasons=frozenset(escalations),
+        language=row.language or "en",
     )
 
 

@@ -47,6 +47,8 @@ class AccountOverview:
     contact: dict[str, Any]
     #: payments and reversals, newest first (:func:`payment_json`)
     payments: tuple[dict[str, Any], ...] = ()
+    #: ``en`` or ``es``: the language the account is written to in (SPEC §14)
+    language: str = "en"
 
     def to_json(self) -> dict[str, Any]:
         """The ``show --json`` document: money as two-place strings, dates ISO 8601."""
@@ -57,6 +59,7 @@ class AccountOverview:
             "past_due": format_money(self.past_due),
             "currency": self.currency,
             "timezone": self.timezone,
+            "language": self.language,
             "consumer": self.consumer,
             "invoices": [
                 {
@@ -133,6 +136,7 @@ def account_overview(session: Session, account_number: str, today: date) -> Acco
             name=account.name,
             currency=invoices[0].currency if invoices else "USD",
             timezone=account.timezone,
+            language=account.language,
             consumer=account.consumer,
             balance=summary.total,
             past_due=summary.past_due,

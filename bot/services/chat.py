@@ -4,8 +4,13 @@ Whatever the dialogue says, the gateway makes these hold for every message:
 
 1. the message is in the transcript before anything else happens, once: a provider's
    retry (the same provider id) is recognised and answered with nothing;
-2. an SMS carrier keyword (STOP, START, HELP and their synonyms) is obeyed at once and
-   confirmed, before anyone reads the message;
+2. the language of the answer is settled (SPEC §14, :mod:`bot.services.languages`): a
+   request to switch ("español", "english please") is kept and confirmed without the bot;
+   Rasa gets the language as the message's ``language`` metadata, which fills its
+   ``language`` slot; every text below is in that language;
+   an SMS carrier keyword (STOP, START, HELP, the Spanish ones and their synonyms; on
+   Telegram the Spanish words, whose English ones are commands there) is obeyed at once
+   and confirmed, before anyone reads the message;
 3. while a collector owns the conversation the bot is silent (the console shows it);
 4. while the sender's verification is locked (SPEC §5: too many wrong answers), every
    message gets the lock answer — how a person will reach them — instead of the bot,
@@ -41,25 +46,27 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.clock import Clock
 from bot.db.outage import outlasting
 from bot.errors import DialogueUnavailable
-from bot.policy.keywords import Keyword, carrier_keyword
-from bot.policy.reminder_text import DISCLOSURE
+from bot.policy.catalog import say
+from bot.policy.keywords import Keyword, keyword_language, keyword_on
+from bot.policy.languages import ENGLISH
+from bot.policy.reminder_text import disclosure as framed_disclosure
 from bot.policy.rules import Policy
 from bot.policy.text_input import storable
 from bot.policy.verification_text import lock_answer
 from bot.repositories import turns
 from bot.repositories.turns import Turn as Turn
-from bot.services import conversations, delivery, identity, keywords
+from bot.services import conversations, delivery, identity, keywords, languages
 from bot.services.conversations import InboundRecord
 from bot.services.delivery import Postman
 from integrations.rasa import BotMessage, DialogueEngine
 
 log = logging.getLogger(__name__)
 
-TROUBLE_REPLY = "Sorry, we're having trouble right now. Please try again in a few minutes."
-TEXT_ONLY_REPLY = "Sorry, I can only read text messages. Please type your question."
+TROUBLE_REPLY = say("trouble", ENGLISH)
+TEXT_ONLY_REPLY = say("text_only", ENGLISH)
 
 
-#: channels whose customers text from a phone, where carrier keywords apply
+#: channels whose customers text from a phone, where numbered options are answered
 KEYWORD_CHANNELS = frozenset({"sms", "web"})
 
 
@@ -90,9 +97,9 @@ def sender_id(channel: str, address: str) -> str:
     return f"{channel}:{address}"
 
 
-def disclosure(company_name: str) -> str:
-    """The consumer disclosure of SPEC §5."""
-    return DISCLOSURE.format(company=company_name)
+def disclosure(company_name: str, language: str = ENGLISH) -> str:
+    """The consumer disclosure of SPEC §5, in ``language`` (SPEC §14)."""
+    return framed_disclosure(company_name, language)
 
 
 async def handle_message(
@@ -160,23 +167,41 @@ async def _turn(
     """Steps 2–7 for a recorded message."""
     choice = await outlasting(_choice, desk.sessions, arrival, channel, text)
     text = choice or text
-    keyword = carrier_keyword(text) if channel in KEYWORD_CHANNELS else None
+    keyword = keyword_on(channel, text)
+    hint = keyword_language(text) if keyword is not None else None
+    chosen = await outlasting(_language, desk.sessions, arrival, channel, address, text, hint)
+    lang = chosen.language
     if keyword is not None:
-        answer = await outlasting(_obey, desk, keyword, channel, address, now)
+        answer = await outlasting(_obey, desk, keyword, channel, address, now, lang)
         replies = [BotMessage(answer)]
     elif arrival.owner is not None:
         return []
     elif await outlasting(_locked, desk, channel, address, now):
-        replies = [BotMessage(lock_answer(desk.support_contact))]
+        replies = [BotMessage(lock_answer(desk.support_contact, language=lang))]
+    elif chosen.switched:
+        replies = [BotMessage(say("switched", lang))]
     elif not text.strip():  # a picture or a sticker without words: nothing for the bot
-        replies = [BotMessage(TEXT_ONLY_REPLY)]
+        replies = [BotMessage(say("text_only", lang))]
     else:
-        replies = await _ask_bot(desk, channel, address, text)
+        replies = await _ask_bot(desk, channel, address, text, lang)
+    replies = [replace(reply, language=lang) for reply in replies]
     if replies and arrival.disclose:
         first = replies[0]
-        replies[0] = replace(first, text=f"{disclosure(desk.company_name)}\n{first.text}")
+        replies[0] = replace(first, text=f"{disclosure(desk.company_name, lang)}\n{first.text}")
     await _answer(desk, channel, address, arrival, replies)
     return replies
+
+
+def _language(
+    sessions: sessionmaker[Session],
+    arrival: InboundRecord,
+    channel: str,
+    address: str,
+    text: str,
+    hint: str | None,
+) -> languages.LanguageChoice:
+    with sessions() as session:
+        return languages.settle(session, arrival.conversation_id, channel, address, text, hint=hint)
 
 
 def _claim_turns(sessions: sessionmaker[Session], limit: int) -> list[turns.Turn]:
@@ -194,7 +219,9 @@ def _finish_turn(sessions: sessionmaker[Session], message_id: int) -> None:
         turns.finish(session, message_id)
 
 
-async def _ask_bot(desk: ChatDesk, channel: str, address: str, text: str) -> list[BotMessage]:
+async def _ask_bot(
+    desk: ChatDesk, channel: str, address: str, text: str, language: str = ENGLISH
+) -> list[BotMessage]:
     """The bot's answer to a customer's words, or the trouble reply when there is none.
 
     Every turn of arbot's dialogue says something, so an empty answer means Rasa failed
@@ -202,15 +229,15 @@ async def _ask_bot(desk: ChatDesk, channel: str, address: str, text: str) -> lis
     store that lost its database) and answers ``[]`` — the customer is told rather than
     left waiting.
     """
-    metadata = {"channel": channel, "address": address}
+    metadata = {"channel": channel, "address": address, "language": language}
     try:
         replies = await desk.dialogue.send(sender_id(channel, address), text, metadata)
     except DialogueUnavailable as exc:
         log.warning("answering a %s customer without the bot: %s", channel, exc)
-        return [BotMessage(TROUBLE_REPLY)]
+        return [BotMessage(say("trouble", language))]
     if not replies:
         log.warning("answering a %s customer without the bot: Rasa answered nothing", channel)
-        return [BotMessage(TROUBLE_REPLY)]
+        return [BotMessage(say("trouble", language))]
     return replies
 
 
@@ -235,7 +262,9 @@ async def _answer(
         )
 
 
-def _obey(desk: ChatDesk, keyword: Keyword, channel: str, address: str, now: datetime) -> str:
+def _obey(
+    desk: ChatDesk, keyword: Keyword, channel: str, address: str, now: datetime, language: str
+) -> str:
     with desk.sessions() as session:
         return keywords.obey(
             session,
@@ -245,6 +274,7 @@ def _obey(desk: ChatDesk, keyword: Keyword, channel: str, address: str, now: dat
             now,
             company=desk.company_name,
             support_contact=desk.support_contact,
+            language=language,
         )
 
 

@@ -55,7 +55,7 @@ def addressee(
         return None
     channel, address = found
     currency = invoices.currency_of(session, account.id)
-    return Addressee(channel, account.consumer, company, currency), address
+    return Addressee(channel, account.consumer, company, currency, account.language), address
 
 
 def _reminder_channel(session: Session, account_id: int) -> tuple[str, str] | None:

@@ -194,7 +194,8 @@ async def _attempt(
             sender = postman.sender(row.channel)
         except InputError as exc:
             return _Outcome(row, "", failure=DeliveryFailed(str(exc), retryable=False))
-        outbound = Outbound(row.channel, row.address, *_text_and_buttons(row), key=row.key)
+        text, buttons = _text_and_buttons(row)
+        outbound = Outbound(row.channel, row.address, text, buttons, key=row.key, plain=row.body)
         async with limit:
             if stopping.is_set():
                 raise asyncio.CancelledError

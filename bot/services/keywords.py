@@ -3,7 +3,7 @@
 
 The gateway calls :func:`obey` before the message reaches the bot or a collector: a
 keyword changes the sender's subscription at once, whoever owns the conversation, and is
-answered with exactly one confirmation.
+answered with exactly one confirmation, in the customer's language (SPEC §14).
 """
 
 from __future__ import annotations
@@ -12,39 +12,17 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from bot.policy.catalog import say
 from bot.policy.keywords import Keyword
 from bot.services import preferences
 
-#: the answers on a phone (SMS, and the web chat that stands in for it)
-SMS_ANSWERS = {
-    Keyword.STOP: (
-        "{company}: you're unsubscribed and will get no more automated messages here. "
-        "Reply START to resubscribe."
-    ),
-    Keyword.START: (
-        "{company}: you're resubscribed to messages about your account. Reply HELP for "
-        "help, STOP to opt out. Msg & data rates may apply."
-    ),
-    Keyword.HELP: (
-        "{company} accounts receivable assistant: ask what you owe, promise a payment, set "
-        "up a plan or reach a person. {contact}Reply STOP to opt out. Msg & data rates may "
-        "apply."
-    ),
-}
+#: the catalog keys of the answers on a phone (SMS, and the web chat that stands in for it)
+SMS_ANSWERS = {Keyword.STOP: "sms_stop", Keyword.START: "sms_start", Keyword.HELP: "sms_help"}
 #: the same on Telegram, where the commands are /stop, /start and /help
 TELEGRAM_ANSWERS = {
-    Keyword.STOP: (
-        "{company}: you'll get no more automated messages in this chat. Send /start to "
-        "turn them back on."
-    ),
-    Keyword.START: (
-        "{company}: automated messages about your account are back on in this chat. Send "
-        "/stop to turn them off."
-    ),
-    Keyword.HELP: (
-        "{company} accounts receivable assistant: ask what you owe, promise a payment, set "
-        "up a plan or reach a person. {contact}Send /stop to turn off automated messages."
-    ),
+    Keyword.STOP: "telegram_stop",
+    Keyword.START: "telegram_start",
+    Keyword.HELP: "telegram_help",
 }
 
 
@@ -57,8 +35,10 @@ def obey(
     *,
     company: str,
     support_contact: str = "",
+    language: str = "en",
 ) -> str:
-    """Applies ``keyword`` to the sender's preferences on ``channel``; returns the answer.
+    """Applies ``keyword`` to the sender's preferences on ``channel``; returns the answer
+    in ``language`` (SPEC §14).
 
     Raises:
         InputError: naming the channel or address when either is not acceptable.
@@ -68,5 +48,5 @@ def obey(
     elif keyword is Keyword.START:
         preferences.opt_in(session, channel, address, now)
     answers = TELEGRAM_ANSWERS if channel == "telegram" else SMS_ANSWERS
-    contact = f"Questions: {support_contact}. " if support_contact else ""
-    return answers[keyword].format(company=company, contact=contact)
+    contact = say("help_contact", language, contact=support_contact) if support_contact else ""
+    return say(answers[keyword], language, company=company, contact=contact)

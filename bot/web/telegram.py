@@ -44,8 +44,17 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from bot.errors import DeliveryFailed, InputError
+from bot.policy.catalog import say
 from bot.policy.keywords import Keyword
-from bot.services import chat, conversations, delivery, keywords, preferences, telegram_links
+from bot.services import (
+    chat,
+    conversations,
+    delivery,
+    keywords,
+    languages,
+    preferences,
+    telegram_links,
+)
 from bot.services.conversations import InboundRecord
 from integrations.rasa import BotMessage
 from integrations.telegram_bot import BUTTON_INDEX, MAX_TEXT_CHARS
@@ -60,11 +69,8 @@ GREETING = "/greet"
 #: how ``/start CODE`` is kept in the transcript: the code is a credential
 START_LOGGED = "/start (link code)"
 KEYWORDS = {"stop": Keyword.STOP, "help": Keyword.HELP}
-LINKED = (
-    "Thanks! This chat is now linked to account ending {last4} ({name}). "
-    "Ask me what you owe, promise a payment or set up a plan."
-)
-NOT_LINKED = "Sorry, that link did not work ({reason}). Please ask us for a new one."
+LINKED = say("telegram_linked", "en", last4="{last4}", name="{name}")
+NOT_LINKED = say("telegram_not_linked", "en", reason="{reason}")
 
 
 @runtime_checkable
@@ -241,13 +247,19 @@ async def _command_answer(desk: chat.ChatDesk, incoming: Incoming, name: str, ar
     label = f"update {incoming.update_id}: /{name} from chat {incoming.chat_id}"
     if arrival.duplicate:
         return f"{label}, handled before"
-    if name == "start":
-        answer, consumer = await run_in_threadpool(_link, desk, argument, incoming.chat_id, now)
+    if name == "start":  # the language after linking: the account's, once it is known
+        key, fields, consumer = await run_in_threadpool(
+            _link, desk, argument, incoming.chat_id, now
+        )
+        language = await run_in_threadpool(_language, desk, arrival, incoming.chat_id)
+        answer = say(key, language, **fields)
     else:
-        answer = await run_in_threadpool(_obey, desk, KEYWORDS[name], incoming.chat_id, now)
+        language = await run_in_threadpool(_language, desk, arrival, incoming.chat_id)
+        keyword = KEYWORDS[name]
+        answer = await run_in_threadpool(_obey, desk, keyword, incoming.chat_id, now, language)
         consumer = False
     if arrival.disclose or consumer:
-        answer = f"{chat.disclosure(desk.company_name)}\n{answer}"
+        answer = f"{chat.disclosure(desk.company_name, language)}\n{answer}"
     await _reply(desk, incoming.chat_id, answer, arrival)
     return label
 
@@ -259,15 +271,18 @@ def _arrive(desk: chat.ChatDesk, incoming: Incoming, text: str, now: datetime) -
         )
 
 
-def _link(desk: chat.ChatDesk, code: str, chat_id: str, now: datetime) -> tuple[str, bool]:
-    """The answer to ``/start CODE``, and whether the chat is now a consumer's."""
+def _link(
+    desk: chat.ChatDesk, code: str, chat_id: str, now: datetime
+) -> tuple[str, dict[str, str], bool]:
+    """The answer to ``/start CODE`` (catalog key and fields), and whether the chat is now
+    a consumer's."""
     with desk.sessions() as session:
         try:
             linked = telegram_links.redeem(session, code, chat_id, now)
         except InputError as exc:  # "code: already used" …
-            return NOT_LINKED.format(reason=str(exc).replace(":", "", 1)), False
-    last4 = linked.account_number[-4:]
-    return LINKED.format(last4=last4, name=linked.account_name), linked.consumer
+            return "telegram_not_linked", {"reason": str(exc).replace(":", "", 1)}, False
+    fields = {"last4": linked.account_number[-4:], "name": linked.account_name}
+    return "telegram_linked", fields, linked.consumer
 
 
 def _resubscribe(desk: chat.ChatDesk, chat_id: str) -> None:
@@ -275,7 +290,13 @@ def _resubscribe(desk: chat.ChatDesk, chat_id: str) -> None:
         preferences.opt_in(session, CHANNEL, chat_id, desk.clock.now())
 
 
-def _obey(desk: chat.ChatDesk, keyword: Keyword, chat_id: str, now: datetime) -> str:
+def _language(desk: chat.ChatDesk, arrival: InboundRecord, chat_id: str) -> str:
+    """The chat's language: its account's, else the conversation's so far (SPEC §14)."""
+    with desk.sessions() as session:
+        return languages.settle(session, arrival.conversation_id, CHANNEL, chat_id, "").language
+
+
+def _obey(desk: chat.ChatDesk, keyword: Keyword, chat_id: str, now: datetime, language: str) -> str:
     with desk.sessions() as session:
         return keywords.obey(
             session,
@@ -285,6 +306,7 @@ def _obey(desk: chat.ChatDesk, keyword: Keyword, chat_id: str, now: datetime) ->
             now,
             company=desk.company_name,
             support_contact=desk.support_contact,
+            language=language,
         )
 
 

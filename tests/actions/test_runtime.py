@@ -45,6 +45,7 @@ ACTION_NAMES = {
     "validate_promise_form",
     "validate_plan_form",
     "validate_dispute_form",
+    "action_validate_slot_mappings",
 }
 
 

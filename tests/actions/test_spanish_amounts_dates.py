@@ -136,7 +136,9 @@ def test_all_i_have_in_spanish_is_not_the_balance(services: FakeServices) -> Non
         (("A-1003", Decimal("200.00"), date(2026, 11, 27)), {})
     ]
     assert outcome.slots()["ptp_amount"] is None  # below the minimum: a plan is offered
-    assert outcome.messages[0].startswith("The smallest promise I can take is $237.50.")
+    assert outcome.messages[0].startswith(
+        "La promesa más pequeña que puedo registrar es de $237.50."
+    )  # in the conversation's language
 
 
 def test_a_spanish_request_keeps_its_amount_not_its_day() -> None:

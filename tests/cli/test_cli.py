@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -112,3 +113,20 @@ def test_user_add_reads_a_password_from_stdin(migrated: str) -> None:
 def test_user_add_rejects_an_unknown_role_as_usage_error(migrated: str) -> None:
     result = arbot("user", "add", "x@example.com", "--role", "boss", database=migrated)
     assert result.code == 2
+
+
+def test_show_gives_the_account_language_in_text_and_json(migrated: str, tmp_path: Path) -> None:
+    customers = tmp_path / "customers.csv"
+    customers.write_text(
+        "account_number,name,postal_code,timezone,language\n"
+        "A-1,Ada Ltd,10001,America/New_York,es\n"
+        "A-2,Bob Inc,10002,America/New_York,en\n",
+        encoding="utf-8",
+    )
+    imported = arbot("import", "customers", str(customers), database=migrated)
+    assert imported.code == 0, imported.err
+    shown = arbot("show", "A-1", database=migrated)
+    assert shown.code == 0, shown.err
+    assert "language es" in shown.out.splitlines()[0]
+    as_json = arbot("show", "A-2", "--json", database=migrated)
+    assert json.loads(as_json.out)["language"] == "en"

@@ -5,6 +5,11 @@ through the gateway by a customer whose phone *is* on file (so the bot knows whi
 they mean) but who never verifies. Each example starts a new Rasa session, so
 each one arrives from an unverified sender. No reply may contain an amount, an invoice
 number or a due date; and no example may verify the sender on its own.
+
+The same holds in Spanish (SPEC §14): half the senders' accounts are set to Spanish, so
+half the examples (English and Spanish ones: the training data holds both, and
+``nlu_test_es.yml`` is added when it is there) are answered in Spanish, and the patterns
+know Spanish dates and "días".
 """
 
 from __future__ import annotations
@@ -14,26 +19,45 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from bot.db.models import Invoice, VerificationAttempt
+from bot.db.models import Account, Contact, Invoice, VerificationAttempt
 from tests.e2e.chat import customer
 from tests.e2e.conftest import Stack
-from tests.nlu_examples import held_out_examples, training_examples
+from tests.nlu_examples import ROOT, examples, held_out_examples, training_examples
 
 #: on-file phones of demo accounts no other e2e test talks to (two consumers, two businesses)
 SENDERS = ("+14045550112", "+17135550114", "+15405550115", "+14125550117")
-MONTH = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+#: the senders whose accounts are written to in Spanish
+SPANISH_SENDERS = SENDERS[1::2]
+SPANISH_HELD_OUT = ROOT / "tests" / "data" / "nlu_test_es.yml"
+MONTH = (
+    r"(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec"
+    r"|ene|abr|ago|set|dic)[a-zé]*\.?"
+)
 DISCLOSURES = {
     "an amount": re.compile(r"\$\s*\d|\b\d{1,3}(,\d{3})*\.\d{2}\b"),
     "an invoice number": re.compile(r"\binv[-\s]?\d", re.IGNORECASE),
-    "a date": re.compile(rf"\b{MONTH} \d{{1,2}}\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b", re.IGNORECASE),
-    "days late": re.compile(r"\b\d+ days? (late|past due|overdue)", re.IGNORECASE),
+    "a date": re.compile(
+        rf"\b{MONTH} \d{{1,2}}\b|\b\d{{1,2}} (de )?{MONTH}|\b\d{{4}}-\d{{2}}-\d{{2}}\b",
+        re.IGNORECASE,
+    ),
+    "days late": re.compile(r"\b\d+ (days? (late|past due|overdue)|días)", re.IGNORECASE),
 }
 
 
 def all_examples() -> list[tuple[str, str]]:
-    return training_examples() + held_out_examples()
+    spanish = list(examples(SPANISH_HELD_OUT)) if SPANISH_HELD_OUT.exists() else []
+    return training_examples() + held_out_examples() + spanish
+
+
+def _speak_spanish(stack: Stack, phones: tuple[str, ...]) -> None:
+    """Sets the accounts with these phones on file to Spanish (SPEC §14)."""
+    on_file = select(Contact.account_id).where(
+        Contact.channel == "sms", Contact.address.in_(phones)
+    )
+    with stack.db.begin() as connection:
+        connection.execute(update(Account).where(Account.id.in_(on_file)).values(language="es"))
 
 
 def _ask_unverified(stack: Stack, client: httpx.Client, phone: str, text: str) -> str:
@@ -86,6 +110,7 @@ def _problems(
 
 @pytest.mark.timeout(1200)  # some 2,000 messages through the whole stack
 def test_no_example_discloses_anything_to_an_unverified_sender(stack: Stack) -> None:
+    _speak_spanish(stack, SPANISH_SENDERS)
     every = all_examples()
     shares = {phone: every[n :: len(SENDERS)] for n, phone in enumerate(SENDERS)}
     with httpx.Client(timeout=60) as client, ThreadPoolExecutor(len(SENDERS)) as pool:

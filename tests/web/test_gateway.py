@@ -35,7 +35,11 @@ def test_rasa_gets_the_channel_prefixed_sender_and_the_channel_metadata(
 ) -> None:
     gateway.chat(f" {PHONE} ", "how much do I owe")
     assert gateway.dialogue.calls == [
-        (f"web:{PHONE}", "how much do I owe", {"channel": "web", "address": PHONE})
+        (
+            f"web:{PHONE}",
+            "how much do I owe",
+            {"channel": "web", "address": PHONE, "language": "en"},
+        )
     ]
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.container import Container, build_container
 from bot.db.models import Account, Contact, ContactPreference, Message
+from bot.policy.catalog import say
 from bot.policy.keywords import Keyword
 from bot.services import keywords
 from bot.services.chat import disclosure
@@ -164,8 +165,12 @@ def test_a_conversation_reaches_the_bot_and_its_replies_reach_send_message(
     ]
     tg.send(text_update(1, CHAT, "hi"), text_update(2, CHAT, "how much do I owe"))
     assert tg.dialogue.calls == [
-        (SENDER, "hi", {"channel": "telegram", "address": str(CHAT)}),
-        (SENDER, "how much do I owe", {"channel": "telegram", "address": str(CHAT)}),
+        (SENDER, "hi", {"channel": "telegram", "address": str(CHAT), "language": "en"}),
+        (
+            SENDER,
+            "how much do I owe",
+            {"channel": "telegram", "address": str(CHAT), "language": "en"},
+        ),
     ]
     assert [(m["chat_id"], m["text"]) for m in tg.fake.sent] == [
         (str(CHAT), "Hi! How can I help?"),
@@ -274,8 +279,8 @@ def test_stop_opts_the_chat_out_of_telegram_and_confirms(tg: TelegramGateway) ->
         preference = session.get(ContactPreference, account_id)
         assert preference is not None
         assert (preference.telegram_opt_out, preference.sms_opt_out) == (True, False)
-    assert tg.fake.sent[-1]["text"] == keywords.TELEGRAM_ANSWERS[Keyword.STOP].format(
-        company="Acme Supply Co."
+    assert tg.fake.sent[-1]["text"] == say(
+        keywords.TELEGRAM_ANSWERS[Keyword.STOP], "en", company="Acme Supply Co."
     )
     assert tg.dialogue.calls == []
 

@@ -19,6 +19,7 @@ from twilio.request_validator import RequestValidator
 
 from bot.container import build_container
 from bot.db.models import ContactPreference, Conversation, Message
+from bot.policy.catalog import say
 from bot.policy.keywords import Keyword
 from bot.services.chat import TEXT_ONLY_REPLY, ChatDesk, disclosure
 from bot.services.delivery import Postman, deliver
@@ -282,7 +283,7 @@ def test_stop_opts_out_with_one_confirmation_holds_reminders_and_start_opts_back
     account_id = sms.gateway.add_account("B-1", PHONE, consumer=False)
     sms.text("STOP")
     assert sms.opted_out(account_id)
-    assert sms.twilio.bodies() == [SMS_ANSWERS[Keyword.STOP].format(company=COMPANY)]
+    assert sms.twilio.bodies() == [say(SMS_ANSWERS[Keyword.STOP], "en", company=COMPANY)]
     reminder = sms.run(
         deliver(sms.postman, "sms", PHONE, BotMessage("Reminder"), key="r:1", automated=True)
     )
@@ -290,7 +291,7 @@ def test_stop_opts_out_with_one_confirmation_holds_reminders_and_start_opts_back
     assert len(sms.twilio.accepted) == 1
     sms.text("start")
     assert not sms.opted_out(account_id)
-    assert sms.twilio.bodies()[1:] == [SMS_ANSWERS[Keyword.START].format(company=COMPANY)]
+    assert sms.twilio.bodies()[1:] == [say(SMS_ANSWERS[Keyword.START], "en", company=COMPANY)]
     assert sms.gateway.dialogue.calls == []
 
 

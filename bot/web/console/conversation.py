@@ -19,8 +19,9 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from bot.errors import ArbotError
-from bot.services import console_queue, delivery, escalation_notes, handoff
+from bot.errors import ArbotError, InputError
+from bot.policy.catalog import canned_replies, canned_text
+from bot.services import console_queue, delivery, escalation_notes, handoff, languages
 from bot.services.console_auth import ConsoleUser
 from bot.web.api import MAX_REPLY_CHARS
 from bot.web.console.auth import role
@@ -38,6 +39,22 @@ def _page_url(escalation_id: int) -> str:
     return f"/console/escalations/{escalation_id}"
 
 
+def _reply_text(form: Any) -> str:
+    """The collector's words, or the canned reply (in the language) a button chose.
+
+    Raises:
+        InputError: naming the field when the text is missing or too long, or the canned
+            reply does not exist.
+    """
+    chosen = form.get("canned")
+    if isinstance(chosen, str) and chosen:
+        try:
+            return canned_text(chosen)
+        except KeyError as exc:
+            raise InputError(f"canned: {exc.args[0]}") from None
+    return text_field(form, "text", limit=MAX_REPLY_CHARS)
+
+
 def routes(ctx: ConsoleContext) -> list[BaseRoute]:
     """The conversation view and its four forms."""
     zone = ctx.settings.default_timezone
@@ -53,9 +70,12 @@ def routes(ctx: ConsoleContext) -> list[BaseRoute]:
                        "back_url": "/console/queue", "back_label": "Back to the queue"}  # fmt: skip
             return ctx.templates.render(request, "problem.html", missing, status_of(exc))
         case = view.case
+        language = await ctx.call(languages.of_conversation, case.conversation_id)
         context: dict[str, Any] = {
             "view": view,
             "case": case,
+            "language": language,
+            "canned": canned_replies(),
             "mine": case.status == "claimed" and case.assigned_to == user.id,
             "error": error,
             "reply_key": uuid.uuid4().hex,
@@ -84,7 +104,7 @@ def routes(ctx: ConsoleContext) -> list[BaseRoute]:
     async def reply(request: Request, user: ConsoleUser) -> Response:
         form = await request.form()
         try:
-            text = text_field(form, "text", limit=MAX_REPLY_CHARS)
+            text = _reply_text(form)
             case = await ctx.call(handoff.reply_target, int(request.path_params["id"]), user.id)
             given = form.get("reply_key")
             fresh = isinstance(given, str) and _KEY.fullmatch(given)
