@@ -7,7 +7,8 @@ The span conventions are those of ``data/nlu/es_*.yml``:
   "trescientos cincuenta", "quinientos dólares", "mil doscientos");
 - a date covers its article and modifiers ("el viernes", "el próximo lunes", "el 15",
   "el día 15 de diciembre", "fin de mes", "pasado mañana", "la próxima semana",
-  "la semana que viene", "mañana en la tarde", "hace 3 días", "en dos semanas") but not a
+  "la semana que viene", "mañana en la tarde", "hace 3 días", "en dos semanas",
+  "dentro de un mes") but not a
   preposition that only places it ("para [el viernes]", "antes [del 15]", "a [fin de mes]",
   "en [marzo]");
 - accents are optional: people text "proxima", "sabado", "dolares".
@@ -55,6 +56,8 @@ DAY_WORDS_ES = [
 DAY_OF_MONTH = r"^(0?[1-9]|[12]\d|3[01])(ro|°|º)?$"
 PARTS_OF_DAY_ES = ["mañana", "manana", "tarde", "noche", "mediodía", "mediodia"]
 PERIOD_UNITS_ES = ["día", "dia", "días", "dias", "semana", "semanas", "mes", "meses"]
+#: "en 6 meses" is a plan's length (installments), not a date: "en" takes days and weeks
+SHORT_UNITS_ES = PERIOD_UNITS_ES[:6]
 
 
 def _in(words: list[str], op: str | None = None) -> Pattern:
@@ -130,8 +133,10 @@ def _relative_es() -> list[list[Pattern]]:
         [_in(["fin", "fines", "finales"]), _in(["de", "del"]), {"LOWER": "mes"}],
         [_in(["fin", "fines", "finales"]), {"LOWER": "de"}, {"LOWER": "este"}, {"LOWER": "mes"}],
         [{"LOWER": "el"}, {"LOWER": "fin"}, {"LOWER": "de"}, {"LOWER": "mes"}],
-        [*within, _in(UNITS_ES), _in(PERIOD_UNITS_ES)],
-        [*within, {"IS_DIGIT": True}, _in(PERIOD_UNITS_ES)],
+        [*within, _in(UNITS_ES), _in(SHORT_UNITS_ES)],
+        [*within, {"IS_DIGIT": True}, _in(SHORT_UNITS_ES)],
+        [{"LOWER": "dentro"}, {"LOWER": "de"}, _in(UNITS_ES), _in(PERIOD_UNITS_ES)],
+        [{"LOWER": "dentro"}, {"LOWER": "de"}, {"IS_DIGIT": True}, _in(PERIOD_UNITS_ES)],
         [{"LOWER": "hace"}, _in([*UNITS_ES, "unos", "unas"]), _in(PERIOD_UNITS_ES)],
         [{"LOWER": "hace"}, {"IS_DIGIT": True}, _in(PERIOD_UNITS_ES)],
         [_in(["el", "la"]), _in(["día", "dia"]), {"LOWER": "de"}, {"LOWER": "pago"}],

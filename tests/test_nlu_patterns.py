@@ -46,6 +46,9 @@ CASES: dict[str, Entities] = {
     "el 1ro del mes que viene": [("el 1ro del mes que viene", "date")],
     "el quince": [("el quince", "date")],
     "dentro de dos semanas": [("dentro de dos semanas", "date")],
+    "dentro de un mes": [("dentro de un mes", "date")],
+    "puedo pagar en 6 meses": [],  # a number of installments (DIET's), not a date
+    "en seis meses": [],
     "el mes pasado": [("el mes pasado", "date")],
     "mañana temprano": [("mañana temprano", "date")],
     "para la quincena": [("la quincena", "date")],
