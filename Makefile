@@ -14,6 +14,8 @@ export RASA_TELEMETRY_ENABLED := false
 PYTEST_ARGS ?=
 NLU_MIN_INTENT_F1 ?= 0.94
 NLU_MIN_ENTITY_F1 ?= 0.90
+NLU_MIN_INTENT_F1_ES ?= 0.91
+NLU_MIN_ENTITY_F1_ES ?= 0.89
 
 .PHONY: help envs model rasa-check run test lint format clean
 help:
@@ -76,13 +78,16 @@ model: $(RASA)/.stamp
 # its target (0.95 and 0.90). It fails below NLU_MIN_INTENT_F1 / NLU_MIN_ENTITY_F1: a
 # floor a little under the intent target, since a model trained on another CPU may round
 # differently (two trainings here gave the same 0.955 and 0.965 on 2026-12-02).
+# The Spanish sets (tests/data/nlu_test_es.yml, and nlu_blind_es.yml once written) have
+# their own targets (0.92 and 0.90) and floors a little under them, NLU_MIN_*_ES.
 # Reports go to .cache/rasa-test/, not Rasa's results/.
 rasa-check: model
 	$(RASA)/bin/rasa data validate --fail-on-warnings
 	$(RASA)/bin/rasa test core --stories tests/ --fail-on-prediction-errors --no-plot \
 		--model "$$(scripts/train | tail -n 1)" --out .cache/rasa-test/core
 	scripts/nlu_eval --out .cache/rasa-test/nlu \
-		--min-intent-f1 $(NLU_MIN_INTENT_F1) --min-entity-f1 $(NLU_MIN_ENTITY_F1)
+		--min-intent-f1 $(NLU_MIN_INTENT_F1) --min-entity-f1 $(NLU_MIN_ENTITY_F1) \
+		--min-intent-f1-es $(NLU_MIN_INTENT_F1_ES) --min-entity-f1-es $(NLU_MIN_ENTITY_F1_ES)
 
 test: envs $(APP)/.chromium lint model rasa-check
 	$(APP)/bin/python -m pytest $(PYTEST_ARGS)

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import spacy
+from spacy.language import Language
 
 from arbot_nlu.patterns import all_patterns
 
@@ -18,11 +19,18 @@ from arbot_nlu.patterns import all_patterns
 IDENTIFIER = r"^(?:(?i:inv)-?\d[\d-]*|\d{5}-\d{4}|[Aa]-?\d{3,})$"
 
 
-def build(output: Path) -> None:
+def pipeline() -> Language:
+    """The blank English tokenizer and the ruler with every pattern, English and Spanish
+    (the English tokenizer splits "¿cuánto" and "$350" as the Spanish patterns expect)."""
     nlp = spacy.blank("en")
     nlp.tokenizer.token_match = re.compile(IDENTIFIER).match
     ruler = nlp.add_pipe("entity_ruler", config={"overwrite_ents": True})
     ruler.add_patterns(all_patterns())  # type: ignore[attr-defined]
+    return nlp
+
+
+def build(output: Path) -> None:
+    nlp = pipeline()
     nlp.meta["name"] = "arbot"
     nlp.meta["version"] = "1.0.0"
     output.mkdir(parents=True, exist_ok=True)

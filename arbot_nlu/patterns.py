@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from arbot_nlu.patterns_es import spanish_patterns
+
 Pattern = dict[str, Any]
 
 NUMBER = r"^\d{1,3}(,\d{3})+(\.\d{1,2})?$|^\d+(\.\d{1,2})?$"
@@ -162,5 +164,6 @@ def identifier_patterns() -> list[dict[str, Any]]:
 
 
 def all_patterns() -> list[dict[str, Any]]:
-    """Every pattern, identifiers first so "A-1003" is never read as an amount."""
-    return [*identifier_patterns(), *amount_patterns(), *date_patterns()]
+    """Every pattern, identifiers first so "A-1003" is never read as an amount; the
+    Spanish ones (:mod:`arbot_nlu.patterns_es`) in the same ruler: one bilingual pipeline."""
+    return [*identifier_patterns(), *amount_patterns(), *date_patterns(), *spanish_patterns()]

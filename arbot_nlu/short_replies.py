@@ -19,10 +19,15 @@ INTENT_OF_LEXICON: Mapping[str, str] = {
     "bye_word": "goodbye",
     "thanks_word": "thank",
 }
-#: words that say nothing by themselves ("thank you very much", "nuh uh")
-FILLERS = frozenset({"uh", "um", "oh", "so", "very", "much", "really", "a", "lot", "you", "u"})
+#: words that say nothing by themselves ("thank you very much", "nuh uh", "muchas gracias",
+#: "sí por favor")
+FILLERS = frozenset(
+    {"uh", "um", "oh", "so", "very", "much", "really", "a", "lot", "you", "u"}
+    | {"eh", "ah", "pues", "muy", "muchas", "muchísimas", "muchisimas", "mil", "por", "favor"}
+)
 MAX_WORDS = 3
-_WORD = re.compile(r"[a-z]+(?:['-][a-z]+)*")
+#: a word of letters, accented ones included ("sí", "adiós"); no digits
+_WORD = re.compile(r"[^\W\d_]+(?:['-][^\W\d_]+)*")
 
 
 def word_intents(lexicons: Mapping[str, Iterable[str]]) -> dict[str, str]:
@@ -46,7 +51,7 @@ def short_reply_intent(text: str, words: Mapping[str, str]) -> str | None:
     tokens = _WORD.findall(lowered)
     if not tokens or len(tokens) > MAX_WORDS:
         return None
-    if re.sub(r"[\s.!?,']+", "", lowered) != "".join(t.replace("'", "") for t in tokens):
+    if re.sub(r"[\s.!?,'¡¿]+", "", lowered) != "".join(t.replace("'", "") for t in tokens):
         return None  # other signs than punctuation: "c&d", "yes/no"
     meant = {words[t] for t in tokens if t not in FILLERS and t in words}
     known = all(t in FILLERS or t in words for t in tokens)

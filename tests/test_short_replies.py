@@ -44,6 +44,20 @@ WORDS = word_intents(_lexicons())
         ("ok c&d", None),
         ("can you fix my computer", None),
         ("", None),
+        # Spanish (SPEC §14): accented words and ¡¿ are words and punctuation too
+        ("sí", "affirm"),
+        ("¡Sí, claro!", "affirm"),
+        ("si por favor", "affirm"),
+        ("dale", "affirm"),
+        ("vale", "affirm"),
+        ("nel", "deny"),
+        ("chao", "goodbye"),
+        ("adiós", "goodbye"),
+        ("muchas gracias", "thank"),
+        ("mil gracias", "thank"),
+        ("no gracias", None),  # two lists: the classifier's to read
+        ("sí 300", None),
+        ("¿cuánto debo?", None),
     ],
 )
 def test_a_short_reply_of_one_lexicons_words_means_its_intent(
