@@ -16,6 +16,10 @@ NLU_MIN_INTENT_F1 ?= 0.94
 NLU_MIN_ENTITY_F1 ?= 0.90
 NLU_MIN_INTENT_F1_ES ?= 0.91
 NLU_MIN_ENTITY_F1_ES ?= 0.89
+# The blind Spanish set's entity F1 misses its 0.90 target (0.860 on 2026-12-07: account and
+# invoice numbers written in formats the patterns do not read, 5-digit numbers taken for
+# postal codes); until that is fixed, this floor only guards against it getting worse.
+NLU_MIN_ENTITY_F1_BLIND_ES ?= 0.84
 
 .PHONY: help envs model rasa-check run test lint format clean
 help:
@@ -87,7 +91,8 @@ rasa-check: model
 		--model "$$(scripts/train | tail -n 1)" --out .cache/rasa-test/core
 	scripts/nlu_eval --out .cache/rasa-test/nlu \
 		--min-intent-f1 $(NLU_MIN_INTENT_F1) --min-entity-f1 $(NLU_MIN_ENTITY_F1) \
-		--min-intent-f1-es $(NLU_MIN_INTENT_F1_ES) --min-entity-f1-es $(NLU_MIN_ENTITY_F1_ES)
+		--min-intent-f1-es $(NLU_MIN_INTENT_F1_ES) --min-entity-f1-es $(NLU_MIN_ENTITY_F1_ES) \
+		--min-entity-f1-blind-es $(NLU_MIN_ENTITY_F1_BLIND_ES)
 
 test: envs $(APP)/.chromium lint model rasa-check
 	$(APP)/bin/python -m pytest $(PYTEST_ARGS)
