@@ -72,10 +72,10 @@ class ActionCheckBalance(Action):  # type: ignore[misc]
                 if invoice is not None
                 else replies.unknown_invoice(named, view, language=lang)
             )
-        elif view.open_count and _ASKS_FOR_LIST.search(latest_text(tracker)):
-            summary = replies.balance_summary(view, lang)
-            text = summary + "\n" + replies.invoice_list(view, language=lang)
         else:
-            text = replies.balance_summary(view, lang)
+            summary = replies.balance_summary(view, lang, rt.settings.hold_days_past_due)
+            text = summary
+            if view.open_count and _ASKS_FOR_LIST.search(latest_text(tracker)):
+                text = summary + "\n" + replies.invoice_list(view, language=lang)
         dispatcher.utter_message(text=text)
         return []

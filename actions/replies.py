@@ -107,7 +107,9 @@ def failed_verification(
 # --- balance -----------------------------------------------------------------------------
 
 
-def balance_summary(view: BalanceView, language: str = "en") -> str:
+def balance_summary(
+    view: BalanceView, language: str = "en", hold_days: int = HOLD_DAYS_PAST_DUE
+) -> str:
     """Total, past due, open invoices, the oldest past-due one and how late it is."""
     if view.open_count == 0 or view.total <= 0:
         return say("bot_no_balance", language)
@@ -127,11 +129,14 @@ def balance_summary(view: BalanceView, language: str = "en") -> str:
         parts.append(say("bot_nothing_past_due", lang))
     if view.disputed > 0:
         parts.append(say("bot_disputed_hold", lang, amount=money(view.disputed, cur)))
-    return " ".join([*parts, *commitments(view, lang), *credit_hold(view, lang)])
+    return " ".join([*parts, *commitments(view, lang), *credit_hold(view, lang, hold_days)])
 
 
-def credit_hold(view: BalanceView, language: str = "en") -> list[str]:
-    """Why the account is on credit hold and what releases it (SPEC §12)."""
+def credit_hold(
+    view: BalanceView, language: str = "en", hold_days: int = HOLD_DAYS_PAST_DUE
+) -> list[str]:
+    """Why the account is on credit hold and what releases it (SPEC §12); ``hold_days`` is
+    ``ARBOT_HOLD_DAYS_PAST_DUE``, the days past due that hold an account."""
     if not view.hold_reasons:
         return []
     lines = [say("bot_credit_hold", language)]
@@ -139,7 +144,7 @@ def credit_hold(view: BalanceView, language: str = "en") -> list[str]:
         amount = money(view.to_limit, view.currency)
         lines.append(say("bot_hold_over_limit", language, amount=amount))
     if "past_due" in view.hold_reasons:
-        lines.append(say("bot_hold_past_due", language, days=HOLD_DAYS_PAST_DUE))
+        lines.append(say("bot_hold_past_due", language, days=hold_days))
     if "plan_default" in view.hold_reasons:
         lines.append(say("bot_hold_plan_default", language))
     return lines

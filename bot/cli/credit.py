@@ -126,7 +126,10 @@ def waive_command(invoice: str, reason: str, by_email: str, amount: str | None) 
         except ValueError as exc:
             raise InputError(f"--amount: {exc}") from None
     with app.sessions() as session:
-        done = waive_finance_charge(session, invoice, reason, by_email, app.clock.now(), value)
+        done = waive_finance_charge(
+            session, invoice, reason, by_email, app.clock.now(), value,
+            app.settings.hold_days_past_due,
+        )  # fmt: skip
     click.echo(
         f"{done.invoice_number}: {format_money(done.amount)} waived,"
         f" {format_money(done.open_amount)} open"
@@ -198,8 +201,9 @@ def approve_command(write_off_id: int, by_email: str) -> None:
     app = wired()
     with app.sessions() as session:
         row = write_offs.approve(
-            session, write_off_id, by_email, app.clock.now(), app.settings.default_timezone
-        )
+            session, write_off_id, by_email, app.clock.now(), app.settings.default_timezone,
+            app.settings.hold_days_past_due,
+        )  # fmt: skip
     click.echo(f"write-off {row.id} approved: {row.invoice_number} {format_money(row.amount)}")
 
 

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from bot.db.models import Account, Credit, Dispute, Invoice
 from bot.errors import Conflict, NotFound
 from bot.policy import decision_notices as words
+from bot.policy.credit import HOLD_DAYS_PAST_DUE
 from bot.repositories import audit, decisions
 from bot.repositories.decisions import OpenDispute
 from bot.services.credit.holds import reconcile_holds
@@ -59,8 +60,10 @@ def uphold(
     *,
     company: str,
     default_timezone: ZoneInfo | None = None,
+    hold_days: int = HOLD_DAYS_PAST_DUE,
 ) -> DisputeDecision:
-    """Accepts the dispute and credits what is open on its invoice.
+    """Accepts the dispute and credits what is open on its invoice (``hold_days``:
+    ``ARBOT_HOLD_DAYS_PAST_DUE``, for the credit hold the decision may start or release).
 
     Raises:
         NotFound: naming the dispute id.
@@ -86,11 +89,18 @@ def uphold(
                 actor="collector", user_id=user_id,
                 detail={"amount": credit, "reason": CREDIT_REASON, "dispute": dispute.reference},
             )  # fmt: skip
-        return _decide(session, dispute, invoice, account, "upheld", credit, user_id, now, company)
+        decided = _Decided("upheld", credit, user_id, now, company, hold_days)
+        return _decide(session, dispute, invoice, account, decided)
 
 
 def reject(
-    session: Session, dispute_id: int, user_id: int, now: datetime, *, company: str
+    session: Session,
+    dispute_id: int,
+    user_id: int,
+    now: datetime,
+    *,
+    company: str,
+    hold_days: int = HOLD_DAYS_PAST_DUE,
 ) -> DisputeDecision:
     """Refuses the dispute: its invoice is owed again, reminders and promises count it.
 
@@ -100,8 +110,8 @@ def reject(
     """
     with session.begin():
         dispute, invoice, account = _open(session, dispute_id)
-        zero = Decimal("0.00")
-        return _decide(session, dispute, invoice, account, "rejected", zero, user_id, now, company)
+        decided = _Decided("rejected", Decimal("0.00"), user_id, now, company, hold_days)
+        return _decide(session, dispute, invoice, account, decided)
 
 
 def _open(session: Session, dispute_id: int) -> tuple[Dispute, Invoice, Account]:
@@ -118,18 +128,24 @@ def _open(session: Session, dispute_id: int) -> tuple[Dispute, Invoice, Account]
     return dispute, invoice, account
 
 
+@dataclass(frozen=True)
+class _Decided:
+    """What was decided, by whom and when, and the settings the decision follows."""
+
+    status: str
+    credited: Decimal
+    user_id: int
+    now: datetime
+    company: str
+    hold_days: int
+
+
 def _decide(
-    session: Session,
-    dispute: Dispute,
-    invoice: Invoice,
-    account: Account,
-    status: str,
-    credited: Decimal,
-    user_id: int,
-    now: datetime,
-    company: str,
+    session: Session, dispute: Dispute, invoice: Invoice, account: Account, decided: _Decided
 ) -> DisputeDecision:
     """Closes the dispute, audits it, leaves the queue and words the notice."""
+    status, credited, user_id = decided.status, decided.credited, decided.user_id
+    now, company = decided.now, decided.company
     dispute.status, dispute.resolved_at, dispute.resolved_by = status, now, user_id
     audit.record(
         session, at=now, entity="dispute", entity_id=dispute.id, action=status,
@@ -138,7 +154,8 @@ def _decide(
                 "credited": credited},
     )  # fmt: skip
     session.flush()
-    reconcile_holds(session, {account.id}, now, "collector", f"dispute {status}")
+    why = f"dispute {status}"
+    reconcile_holds(session, {account.id}, now, "collector", why, days_limit=decided.hold_days)
     closed = None
     if decisions.open_disputes_of_account(session, account.id) == 0:
         note = f"{dispute.reference} {status}"

@@ -36,6 +36,7 @@ from starlette.routing import Route
 
 from bot.clock import Clock
 from bot.errors import ArbotError, Conflict, InputError, NotFound
+from bot.policy.credit import HOLD_DAYS_PAST_DUE
 from bot.policy.money import format_money
 from bot.policy.periods import business_day
 from bot.policy.text_input import storable
@@ -60,11 +61,13 @@ def routes(
     *,
     zone: ZoneInfo | None = None,
     allowance_rates: Mapping[str, Decimal] | None = None,
+    hold_days: int = HOLD_DAYS_PAST_DUE,
 ) -> list[Route]:
     """The API's routes, bound to the delivery service (database, clock, senders).
 
     ``zone`` (``ARBOT_DEFAULT_TIMEZONE``; UTC when None) decides the reports' "today";
-    ``allowance_rates`` (``ARBOT_ALLOWANCE_RATES``) the credit report's allowance.
+    ``allowance_rates`` (``ARBOT_ALLOWANCE_RATES``) the credit report's allowance;
+    ``hold_days`` (``ARBOT_HOLD_DAYS_PAST_DUE``) the credit holds decisions change.
     """
     sessions, clock = postman.sessions, postman.clock
 
@@ -135,7 +138,7 @@ def routes(
         *api_reports.routes(
             guarded, in_session, lambda: business_day(clock.now(), zone), allowance_rates
         ),
-        *api_credit.routes(guarded, in_session, clock),
+        *api_credit.routes(guarded, in_session, clock, hold_days),
         Route(base, guarded(queue), methods=["GET"]),
         Route(base + "/{id:int}", guarded(show), methods=["GET"]),
         Route(base + "/{id:int}/claim", guarded(claim), methods=["POST"]),

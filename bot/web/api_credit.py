@@ -21,6 +21,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from bot.clock import Clock
+from bot.policy.credit import HOLD_DAYS_PAST_DUE
 from bot.services.api_tokens import Caller
 from bot.services.credit import write_offs
 from bot.services.credit.holds import hold_json, holds
@@ -30,8 +31,14 @@ Handler = Callable[[Request, Caller], Awaitable[JSONResponse]]
 Guard = Callable[[Handler], Callable[[Request], Awaitable[JSONResponse]]]
 
 
-def routes(guarded: Guard, in_session: Callable[..., Awaitable[Any]], clock: Clock) -> list[Route]:
-    """The credit routes."""
+def routes(
+    guarded: Guard,
+    in_session: Callable[..., Awaitable[Any]],
+    clock: Clock,
+    hold_days: int = HOLD_DAYS_PAST_DUE,
+) -> list[Route]:
+    """The credit routes (``hold_days``: ``ARBOT_HOLD_DAYS_PAST_DUE``, for the credit hold
+    an approved write-off may release)."""
 
     def managers(handler: Handler) -> Callable[[Request], Awaitable[JSONResponse]]:
         async def checked(request: Request, caller: Caller) -> JSONResponse:
@@ -54,7 +61,9 @@ def routes(guarded: Guard, in_session: Callable[..., Awaitable[Any]], clock: Clo
 
     async def approve(request: Request, caller: Caller) -> JSONResponse:
         write_off_id = int(request.path_params["id"])
-        row = await in_session(write_offs.approve, write_off_id, caller.email, clock.now())
+        row = await in_session(
+            write_offs.approve, write_off_id, caller.email, clock.now(), None, hold_days
+        )
         return JSONResponse(write_offs.write_off_json(row))
 
     async def reject(request: Request, caller: Caller) -> JSONResponse:

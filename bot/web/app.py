@@ -131,6 +131,7 @@ def create_app(
             postman,
             zone=settings.default_timezone,
             allowance_rates=dict(settings.allowance_rates),
+            hold_days=settings.hold_days_past_due,
         ),
         *api_v1.routes(
             wiring.sessions, wiring.clock, settings.default_timezone, settings.hold_days_past_due

@@ -25,6 +25,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import runtime
 from bot.clock import FixedClock
+from bot.policy.credit import HOLD_DAYS_PAST_DUE
 from bot.settings import Settings
 from tests.actions.fakes import FakeServices
 
@@ -132,13 +133,16 @@ def no_database() -> Iterator[None]:
 
 
 @pytest.fixture
-def settings() -> Settings:
+def settings(request: pytest.FixtureRequest) -> Settings:
+    """The action server's settings; a test may give ``ARBOT_HOLD_DAYS_PAST_DUE`` as the
+    fixture's parameter (``indirect``)."""
     return Settings(
         database_url="sqlite://",
         company_name="Acme Supply Co.",
         payment_link="https://pay.example.com/{account_number}",
         default_timezone=ZoneInfo("America/New_York"),
         now=NOW,
+        hold_days_past_due=getattr(request, "param", HOLD_DAYS_PAST_DUE),
     )
 
 

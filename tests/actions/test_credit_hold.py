@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal
 
+import pytest
+
 from actions.balance import ActionCheckBalance
 from tests.actions.conftest import run, tracker
 from tests.actions.fakes import FakeServices
@@ -46,3 +48,12 @@ def test_finance_charges_are_told_apart_in_the_balance(services: FakeServices) -
     outcome = run(ActionCheckBalance(), tracker(text="what do i owe"))
 
     assert "That includes $15.00 of finance charges." in outcome.text
+
+
+@pytest.mark.parametrize("settings", [30], indirect=True)
+def test_the_past_due_hold_names_the_days_the_deployment_set(services: FakeServices) -> None:
+    services.balance = replace(services.balance, hold_reasons=("past_due",))
+
+    outcome = run(ActionCheckBalance(), tracker(text="what do i owe"))
+
+    assert "Paying the invoices more than 30 days past due releases it." in outcome.text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import date
 from decimal import Decimal
 from typing import TypeVar
 
@@ -17,6 +18,7 @@ from bot.errors import Conflict, NotFound
 from bot.policy.rules import DEFAULT_POLICY
 from bot.services import decisions
 from bot.services.balances import balance_view
+from bot.services.credit.holds import holds
 from bot.services.delivery import Postman
 from bot.services.dispute_resolution import open_disputes, reject, uphold
 from bot.services.disputes import open_dispute
@@ -209,3 +211,16 @@ def test_a_rejection_posted_twice_tells_the_customer_once(
             select(func.count()).where(Message.address == PHONE, Message.direction == "out")
         )
     assert sent == 1
+
+
+@pytest.mark.parametrize(("hold_days", "held"), [(30, ["A-7"]), (60, [])])
+def test_a_rejected_dispute_holds_the_account_at_the_days_the_deployment_set(
+    session: Session, hold_days: int, held: list[str]
+) -> None:
+    """ARBOT_HOLD_DAYS_PAST_DUE decides, not the default: 45 days past due is held at 30."""
+    seed_account(session, invoices=(("I-1", date(2026, 10, 8), "500.00"),))
+    dispute_id, collector = _dispute(session, "I-1"), add_collector(session)
+
+    reject(session, dispute_id, collector, NOW, company=COMPANY, hold_days=hold_days)
+
+    assert [h.account_number for h in holds(session)] == held

@@ -105,8 +105,10 @@ def waive_finance_charge(
     by_email: str,
     now: datetime,
     amount: Decimal | None = None,
+    hold_days: int = HOLD_DAYS_PAST_DUE,
 ) -> Waiver:
-    """Credits a finance charge (all that is open on it, or ``amount``) with a reason.
+    """Credits a finance charge (all that is open on it, or ``amount``) with a reason
+    (``hold_days``: ``ARBOT_HOLD_DAYS_PAST_DUE``, for the account's credit hold).
 
     Raises:
         InputError: no reason, a bad amount, or not a finance-charge invoice.
@@ -140,7 +142,8 @@ def waive_finance_charge(
             detail={"amount": credit, "reason": reason, "by": user.email},
         )  # fmt: skip
         session.flush()
-        reconcile_holds(session, {invoice.account_id}, now, "collector", "finance charge waived")
+        why = "finance charge waived"
+        reconcile_holds(session, {invoice.account_id}, now, "collector", why, days_limit=hold_days)
         return Waiver(invoice_number, credit, invoice.open_amount)
 
 

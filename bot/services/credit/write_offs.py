@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from bot.db.models import Credit, Invoice, User, WriteOff
 from bot.errors import Conflict, InputError, NotFound
-from bot.policy.credit import WRITE_OFF_DAYS, WRITE_OFF_QUIET_DAYS
+from bot.policy.credit import HOLD_DAYS_PAST_DUE, WRITE_OFF_DAYS, WRITE_OFF_QUIET_DAYS
 from bot.policy.money import format_money
 from bot.repositories import audit, users
 from bot.repositories import write_offs as repo
@@ -95,9 +95,15 @@ def propose_candidates(
 
 
 def approve(
-    session: Session, write_off_id: int, by_email: str, now: datetime, zone: ZoneInfo | None = None
+    session: Session,
+    write_off_id: int,
+    by_email: str,
+    now: datetime,
+    zone: ZoneInfo | None = None,
+    hold_days: int = HOLD_DAYS_PAST_DUE,
 ) -> repo.WriteOffRow:
-    """Approves a proposal: a ``write_off`` credit of what is open, dated today.
+    """Approves a proposal: a ``write_off`` credit of what is open, dated today
+    (``hold_days``: ``ARBOT_HOLD_DAYS_PAST_DUE``, for the account's credit hold).
 
     Raises:
         NotFound: the write-off or the user does not exist.
@@ -121,7 +127,8 @@ def approve(
         write_off.decided_by, write_off.decided_at = user.id, now
         _audit(session, write_off, "write_off_approved", user, now, invoice.invoice_number)
         session.flush()
-        reconcile_holds(session, {invoice.account_id}, now, "collector", "write-off approved")
+        why = "write-off approved"
+        reconcile_holds(session, {invoice.account_id}, now, "collector", why, days_limit=hold_days)
         return _row(session, write_off.id)
 
 

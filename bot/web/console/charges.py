@@ -50,7 +50,10 @@ def routes(ctx: ConsoleContext) -> list[BaseRoute]:
         try:
             number = text_field(form, "invoice_number", limit=_MAX_INVOICE)
             reason = text_field(form, "reason", limit=MAX_REASON)
-            done = await ctx.call(waive_finance_charge, number, reason, user.email, ctx.clock.now())
+            done = await ctx.call(
+                waive_finance_charge, number, reason, user.email, ctx.clock.now(),
+                hold_days=ctx.settings.hold_days_past_due,
+            )  # fmt: skip
         except ArbotError as exc:
             return await page(request, error=str(exc), status_code=status_of(exc))
         query = urlencode({"waived": done.invoice_number})

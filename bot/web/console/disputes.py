@@ -73,8 +73,9 @@ def routes(ctx: ConsoleContext) -> list[BaseRoute]:
 
         return post
 
-    uphold = deciding(dispute_resolution.uphold, default_timezone=zone)
-    reject = deciding(dispute_resolution.reject)
+    hold_days = ctx.settings.hold_days_past_due
+    uphold = deciding(dispute_resolution.uphold, default_timezone=zone, hold_days=hold_days)
+    reject = deciding(dispute_resolution.reject, hold_days=hold_days)
     return [
         Route(PATH, show, methods=["GET"]),
         Route(PATH + "/{id:int}/uphold", uphold, methods=["POST"]),

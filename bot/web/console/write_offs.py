@@ -71,7 +71,7 @@ def routes(ctx: ConsoleContext) -> list[BaseRoute]:
                 if decision == "approved":
                     await ctx.call(
                         write_offs.approve, write_off_id, user.email, ctx.clock.now(),
-                        settings.default_timezone,
+                        settings.default_timezone, settings.hold_days_past_due,
                     )  # fmt: skip
                 else:
                     await ctx.call(write_offs.reject, write_off_id, user.email, ctx.clock.now())
