@@ -22,7 +22,7 @@ import pytest
 from sqlalchemy import select, update
 
 from bot.db.models import Account, Contact, Invoice, VerificationAttempt
-from tests.e2e.chat import customer
+from tests.e2e.chat import Customer, customer
 from tests.e2e.conftest import Stack
 from tests.nlu_examples import (
     ROOT,
@@ -103,6 +103,23 @@ def test_the_examples_are_read() -> None:
     assert not any("](" in text for _, text in found)
 
 
+def _shares(
+    every: list[tuple[str, str]], senders: dict[str, Customer]
+) -> dict[str, list[tuple[str, str]]]:
+    """The examples dealt out to the senders in turn — but an example that happens to hold a
+    sender's own postal code or account number (a right answer, which may verify them) goes
+    to the next sender instead."""
+    phones = list(senders)
+    shares: dict[str, list[tuple[str, str]]] = {phone: [] for phone in phones}
+    for n, example in enumerate(every):
+        for k in range(len(phones)):
+            who = senders[phones[(n + k) % len(phones)]]
+            if who.postal_code not in example[1] and who.account_number[-4:] not in example[1]:
+                shares[who.phone].append(example)
+                break
+    return shares
+
+
 def _problems(
     stack: Stack, client: httpx.Client, phone: str, share: list[tuple[str, str]]
 ) -> list[str]:
@@ -125,8 +142,7 @@ def _problems(
 @pytest.mark.timeout(1800)  # some 3,900 messages through the whole stack
 def test_no_example_discloses_anything_to_an_unverified_sender(stack: Stack) -> None:
     _speak_spanish(stack, SPANISH_SENDERS)
-    every = all_examples()
-    shares = {phone: every[n :: len(SENDERS)] for n, phone in enumerate(SENDERS)}
+    shares = _shares(all_examples(), {phone: customer(stack, phone) for phone in SENDERS})
     with httpx.Client(timeout=60) as client, ThreadPoolExecutor(len(SENDERS)) as pool:
         found = pool.map(lambda item: _problems(stack, client, *item), shares.items())
         problems = [problem for per_sender in found for problem in per_sender]
