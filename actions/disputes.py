@@ -32,6 +32,7 @@ from actions.ports import BalanceView
 from actions.sender import parse_sender
 from actions.slots import (
     Event,
+    dialogue_intents,
     entity,
     latest_text,
     requested_slot,
@@ -270,6 +271,7 @@ class ActionRecordDispute(Action):  # type: ignore[misc]
                 description,
                 channel=parse_sender(tracker.sender_id).channel,
                 now=rt.now(),
+                dialogue_intents=dialogue_intents(tracker),
             )
         except ArbotError:
             log.warning("opening a dispute for %s failed", account, exc_info=True)

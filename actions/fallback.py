@@ -18,7 +18,15 @@ from actions import runtime
 from actions.gate import verify_first
 from actions.language import language_of
 from actions.sender import parse_sender
-from actions.slots import Event, entity, latest_intent, latest_text, previous_action, text_slot
+from actions.slots import (
+    Event,
+    dialogue_intents,
+    entity,
+    latest_intent,
+    latest_text,
+    previous_action,
+    text_slot,
+)
 from actions.verification import account_entity
 from bot.policy.catalog import say
 from bot.policy.verification_answers import readings
@@ -80,6 +88,7 @@ class ActionFallback(Action):  # type: ignore[misc]
                 account_number=text_slot(tracker, "account_number"),
                 now=rt.now(),
                 note=latest_text(tracker),
+                dialogue_intents=dialogue_intents(tracker),
             )
             dispatcher.utter_message(text=say("bot_fallback_escalated", language_of(tracker)))
         return []

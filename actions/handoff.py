@@ -13,7 +13,14 @@ from rasa_sdk.types import DomainDict
 from actions import runtime
 from actions.language import language_of
 from actions.sender import parse_sender
-from actions.slots import Event, latest_text, leave_form, previous_action, text_slot
+from actions.slots import (
+    Event,
+    dialogue_intents,
+    latest_text,
+    leave_form,
+    previous_action,
+    text_slot,
+)
 from bot.policy.catalog import say
 from bot.policy.complaints import wants_a_person
 
@@ -36,6 +43,7 @@ class ActionRequestHuman(Action):  # type: ignore[misc]
             account_number=text_slot(tracker, "account_number"),
             now=rt.now(),
             note=latest_text(tracker),
+            dialogue_intents=dialogue_intents(tracker),
         )
         dispatcher.utter_message(text=say("bot_human_requested", language_of(tracker)))
         return leave_form(tracker)

@@ -37,6 +37,7 @@ from actions.language import language_of
 from actions.sender import parse_sender
 from actions.slots import (
     Event,
+    dialogue_intents,
     entity,
     latest_intent,
     latest_text,
@@ -321,6 +322,7 @@ class ActionRecordPlan(Action):  # type: ignore[misc]
                 now=rt.now(),
                 policy=rt.policy,
                 default_timezone=rt.settings.default_timezone,
+                dialogue_intents=dialogue_intents(tracker),
             )
         except (ArbotError, PlanNotAvailable):
             log.warning("recording a plan for %s failed", account, exc_info=True)

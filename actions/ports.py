@@ -175,6 +175,7 @@ class Identity(Protocol):
         now: datetime,
         policy: Policy,
         alternatives: Sequence[tuple[str, str]] = (),
+        dialogue_intents: Sequence[str] | None = None,
     ) -> VerificationResult: ...
 
 
@@ -251,6 +252,7 @@ class Plans(Protocol):
         policy: Policy,
         conversation_id: int | None = None,
         default_timezone: ZoneInfo | None = None,
+        dialogue_intents: Sequence[str] | None = None,
     ) -> PlanRecord: ...
 
 
@@ -266,6 +268,7 @@ class Disputes(Protocol):
         channel: str,
         now: datetime,
         conversation_id: int | None = None,
+        dialogue_intents: Sequence[str] | None = None,
     ) -> Sequence[DisputeRecord]: ...
 
     def claim_paid(
@@ -293,6 +296,7 @@ class Escalations(Protocol):
         now: datetime,
         conversation_id: int | None = None,
         note: str = "",
+        dialogue_intents: Sequence[str] | None = None,
     ) -> EscalationRecord: ...
 
 
@@ -308,6 +312,7 @@ class Preferences(Protocol):
         address: str,
         now: datetime,
         account_number: str | None = None,
+        dialogue_intents: Sequence[str] | None = None,
     ) -> object: ...
 
 

@@ -13,7 +13,7 @@ from rasa_sdk.types import DomainDict
 from actions import runtime
 from actions.language import language_of
 from actions.sender import parse_sender
-from actions.slots import Event, latest_text, leave_form, text_slot
+from actions.slots import Event, dialogue_intents, latest_text, leave_form, text_slot
 from bot.policy.catalog import say
 from bot.policy.complaints import is_complaint, refuses_contact
 
@@ -80,6 +80,7 @@ class ActionCease(Action):  # type: ignore[misc]
             sender.address,
             rt.now(),
             account_number=text_slot(tracker, "account_number"),
+            dialogue_intents=dialogue_intents(tracker),
         )
         dispatcher.utter_message(text=say("bot_ceased", language_of(tracker)))
         return leave_form(tracker)

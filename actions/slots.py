@@ -100,6 +100,20 @@ def latest_intent(tracker: Tracker) -> str | None:
     return str(name) if name else None
 
 
+def dialogue_intents(tracker: Tracker) -> list[str]:
+    """The intents NLU gave the customer's messages of this session, in order: what a case
+    opened in this turn carries in its handoff summary (SPEC §13)."""
+    found = []
+    for event in tracker.applied_events():
+        if event.get("event") != "user":
+            continue
+        intent = (event.get("parse_data") or {}).get("intent") or {}
+        name = intent.get("name") if isinstance(intent, dict) else None
+        if name:
+            found.append(str(name))
+    return found
+
+
 def requested_slot(tracker: Tracker) -> str | None:
     """The slot the active form asked for last."""
     return text_slot(tracker, "requested_slot")

@@ -34,7 +34,15 @@ from actions import replies, runtime
 from actions.forms import GuardedFormValidation, answering
 from actions.language import language_of
 from actions.sender import parse_sender
-from actions.slots import Event, entity, latest_intent, latest_text, requested_slot, text_slot
+from actions.slots import (
+    Event,
+    dialogue_intents,
+    entity,
+    latest_intent,
+    latest_text,
+    requested_slot,
+    text_slot,
+)
 from bot.policy.catalog import say
 from bot.policy.form_turns import Turn
 from bot.policy.verification_answers import Reading, can_be_account, readings
@@ -177,6 +185,7 @@ async def _verify(
         rt.now(),
         rt.policy,
         [(other.account, other.postal_code) for other in others],
+        dialogue_intents(tracker),
     )
     if result.status == "verified":
         account, postal = result.reading or (first.account, first.postal_code)

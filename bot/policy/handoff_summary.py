@@ -13,14 +13,19 @@ lock), an unverified summary carries only the reason, what the sender wrote and 
 sender's own earlier cases with no account; the collector reads the account in the
 conversation view's account panel, not in the summary.
 
-Intents are read from the customer's words by the patterns below (the dialogue engine's
-NLU keeps its own in Rasa's tracker, outside the AR database): a summary for a person,
-not a classifier to act on.
+Intents are SPEC §5's names. When the case opens in a chat turn, they are the dialogue
+engine's own readings of the customer's messages in that conversation, in order
+(``SummaryFacts.dialogue_intents``, handed over by the action that opened it). A case
+opened elsewhere (the daily review, a payment reversal) has no turn to read them from:
+its intents are read from the stored messages by the English and Spanish patterns below —
+a summary for a person, not a classifier to act on. Words of hardship, cease and legal
+threat are read from the messages either way.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -33,46 +38,71 @@ from bot.policy.money import format_money
 
 LAST_MESSAGES = 5
 LINE_CHARS = 160
+_HARDSHIP = (
+    r"\b(?:lost (?:my )?job|laid off|unemployed|hours (?:got )?cut|hospital|medical|chemo|"
+    r"cancer|sick|passed away|died|funeral|can'?t afford|hardship|perdi (?:mi|el) trabajo|"
+    r"desemplead[oa]|sin trabajo|enferm[oa]|enfermedad|fallecio|murio|"
+    r"no me alcanza|no tengo dinero)\b"
+)
 _INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (name, re.compile(pattern))
     for name, pattern in (
-        ("ask_balance", r"\b(?:owe|balance|how much|amount due|what do i)\b"),
-        ("already_paid", r"\b(?:already paid|i paid|paid (?:it|on|by|last))\b"),
-        ("request_payment_plan", r"\b(?:plan|installments?|per month|a month|monthly)\b"),
+        ("check_balance", r"\b(?:owe|balance|how much|amount due|what do i|cuanto debo|"
+                          r"cuanto le debo|saldo|cuanto es|mi deuda)\b"),
+        ("claim_paid", r"\b(?:already paid|i paid|paid (?:it|on|by|last)|ya (?:lo |la )?pague|"
+                       r"ya hice el pago|ya pagamos)\b"),
+        ("request_payment_plan", r"\b(?:plan|installments?|per month|a month|monthly|"
+                                 r"cuotas|plazos|pagos? mensual(?:es)?|al mes|por mes)\b"),
         ("promise_to_pay", r"\b(?:i(?:'ll| will| can) pay|pay (?:on|by|next|the|it|\$?\d)|"
-                           r"promise)\b"),
+                           r"promise|(?:le|les) pago|pagare|puedo pagar|voy a pagar|"
+                           r"pago el \w+)\b"),
         ("dispute", r"\b(?:dispute|not mine|never (?:got|received|ordered|delivered)|"
-                    r"charged twice|wrong (?:amount|invoice)|damaged|cracked|broken on arrival)\b"),
-        ("payment_link", r"\b(?:link|pay online|card)\b"),
-        ("hardship", r"\b(?:lost (?:my )?job|laid off|unemployed|hours (?:got )?cut|hospital|"
-                     r"medical|chemo|cancer|sick|passed away|died|funeral|can'?t afford|"
-                     r"hardship)\b"),
-        ("legal", r"\b(?:lawyer|attorney|sue|suing|court|legal action|bankrupt\w*)\b"),
-        ("cease", r"\b(?:cease|stop (?:contacting|texting|messaging|calling)|"
-                  r"(?:don'?t|do not) (?:contact|text|message|call)|leave me alone)\b"),
+                    r"charged twice|wrong (?:amount|invoice)|damaged|cracked|broken on arrival|"
+                    r"no es mia|nunca (?:recibi|llego|pedi)|cobraron dos veces|"
+                    r"(?:monto|factura|cobro)(?: \w+){0,2} (?:equivocad[oa]|incorrect[oa])|"
+                    r"llego (?:roto|danado)|"
+                    r"disputa|reclamo)\b"),
+        ("pay_now", r"\b(?:link|pay online|card|enlace|tarjeta|pagar en linea)\b"),
+        ("hardship", _HARDSHIP),
+        ("request_human", r"\b(?:(?:hablar|habla) con (?:una|un) (?:persona|agente|humano)|"
+                          r"persona real|un agente)\b"),
+        ("cease_contact", r"\b(?:cease|stop (?:contacting|texting|messaging|calling)|"
+                          r"(?:don'?t|do not) (?:contact|text|message|call)|leave me alone|"
+                          r"dejen de (?:contactarme|escribirme|llamarme)|no me (?:escriban|"
+                          r"contacten|llamen) mas|dejenme en paz)\b"),
     )
 )  # fmt: skip
+_LEGAL = re.compile(
+    r"\b(?:lawyer|attorney|sue|suing|court|legal action|bankrupt\w*|abogad[oa]|demanda\w*|"
+    r"tribunal|bancarrota|quiebra)\b"
+)
+
+
+def _plain(text: str) -> str:
+    """Lower case, accents dropped, straight apostrophes: how the patterns read a text."""
+    decomposed = unicodedata.normalize("NFKD", text.lower().replace("’", "'"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def intents_of(text: str) -> list[str]:
     """The intents one customer message shows, in the order of :data:`_INTENTS`."""
-    lowered = text.lower().replace("’", "'")
-    found = [name for name, pattern in _INTENTS if pattern.search(lowered)]
-    if wants_a_person(text):
-        found.append("human_handoff")
+    plain = _plain(text)
+    found = [name for name, pattern in _INTENTS if pattern.search(plain)]
+    if "request_human" not in found and wants_a_person(text):
+        found.append("request_human")
     if carrier_keyword(text) is Keyword.STOP:
-        found.append("stop")
+        found.append("opt_out")
     return found
+
+
+def without_repeats(intents: Sequence[str]) -> list[str]:
+    """``intents`` with each run of one intent kept once."""
+    return [name for n, name in enumerate(intents) if n == 0 or intents[n - 1] != name]
 
 
 def intents_in_order(texts: Sequence[str]) -> list[str]:
     """Every intent the messages showed, in the order first shown (no repeats in a row)."""
-    seen: list[str] = []
-    for text in texts:
-        for name in intents_of(text):
-            if not seen or seen[-1] != name:
-                seen.append(name)
-    return seen
+    return without_repeats([name for text in texts for name in intents_of(text)])
 
 
 @dataclass(frozen=True)
@@ -111,12 +141,16 @@ class SummaryFacts:
     account: AccountFacts | None = None
     #: the sender's earlier cases that carry no account (always shown)
     sender_earlier: tuple[EarlierCase, ...] = field(default_factory=tuple)
+    #: the dialogue engine's intents of the conversation's messages, in order, when the
+    #: case opened in a chat turn (None: read from the messages by the patterns)
+    dialogue_intents: tuple[str, ...] | None = None
 
 
 def compose(facts: SummaryFacts) -> dict[str, Any]:
     """The summary document (stored as JSON; ``summary`` in the API)."""
     texts = [m.text for m in facts.messages]
-    intents = intents_in_order(texts)
+    read = intents_in_order(texts)
+    intents = read if facts.dialogue_intents is None else without_repeats(facts.dialogue_intents)
     account = facts.account if facts.account_facts_allowed else None
     earlier = [*(account.earlier if account else ()), *facts.sender_earlier]
     doc: dict[str, Any] = {
@@ -132,9 +166,9 @@ def compose(facts: SummaryFacts) -> dict[str, Any]:
         "pending_promise": None,
         "plan": None if account is None else account.plan,
         "open_disputes": [] if account is None else list(account.open_disputes),
-        "hardship": "hardship" in intents or facts.reason == "hardship",
-        "cease": "cease" in intents or "stop" in intents or facts.reason == "cease",
-        "legal_threat": "legal" in intents,
+        "hardship": "hardship" in {*intents, *read} or facts.reason == "hardship",
+        "cease": bool({"cease_contact", "opt_out"} & {*intents, *read}) or facts.reason == "cease",
+        "legal_threat": any(_LEGAL.search(_plain(text)) for text in texts),
         "earlier_escalations": [
             {
                 "id": e.id,

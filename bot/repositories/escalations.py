@@ -98,6 +98,7 @@ def open_or_reuse(
     note: str,
     now: datetime,
     named_account: str | None = None,
+    dialogue_intents: Sequence[str] | None = None,
 ) -> tuple[Escalation, bool]:
     """The unresolved escalation for this account (or account-less sender) and reason.
 
@@ -107,7 +108,8 @@ def open_or_reuse(
     about that named account, whoever sent it. Either way the case follows the customer to
     ``conversation`` (so the collector who claims it owns the conversation the customer is
     in now), and that conversation counts as escalated. A new case gets its handoff
-    summary here (:func:`bot.repositories.handoff_summaries.attach`), whatever opened it.
+    summary here (:func:`bot.repositories.handoff_summaries.attach`), whatever opened it,
+    with the ``dialogue_intents`` of the chat turn that opened it, if one did.
 
     Returns:
         The escalation and whether it was created now.
@@ -139,7 +141,7 @@ def open_or_reuse(
     )
     session.add(escalation)
     session.flush()
-    handoff_summaries.attach(session, escalation, now)
+    handoff_summaries.attach(session, escalation, now, dialogue_intents)
     audit.record(
         session,
         at=now,

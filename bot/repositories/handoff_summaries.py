@@ -9,6 +9,8 @@ a summary made when it opened. The composition is :func:`bot.policy.handoff_summ
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import exists, func, select
@@ -39,9 +41,20 @@ from bot.policy.handoff_summary import (
 MESSAGES_READ = 50
 
 
-def attach(session: Session, escalation: Escalation, now: datetime) -> None:
-    """Makes the escalation's summary now and stores it on the row (flushed by the caller)."""
-    escalation.summary = json.dumps(compose(facts(session, escalation, now)))
+def attach(
+    session: Session,
+    escalation: Escalation,
+    now: datetime,
+    dialogue_intents: Sequence[str] | None = None,
+) -> None:
+    """Makes the escalation's summary now and stores it on the row (flushed by the caller).
+
+    ``dialogue_intents``: the dialogue engine's intents of the conversation, in order, when
+    a chat turn opened the case (otherwise they are read from the stored messages)."""
+    found = facts(session, escalation, now)
+    if dialogue_intents is not None:
+        found = replace(found, dialogue_intents=tuple(dialogue_intents))
+    escalation.summary = json.dumps(compose(found))
 
 
 def facts(session: Session, escalation: Escalation, now: datetime) -> SummaryFacts:

@@ -56,8 +56,11 @@ def open_dispute(
     channel: str,
     now: datetime,
     conversation_id: int | None = None,
+    dialogue_intents: Sequence[str] | None = None,
 ) -> Sequence[DisputeRecord]:
     """Disputes one invoice of the account, or every open one when ``invoice_number`` is None.
+
+    ``dialogue_intents`` go to the summary of the case it opens (a chat turn's).
 
     Raises:
         InputError: naming the reason when it is not one of :data:`REASONS`.
@@ -81,7 +84,8 @@ def open_dispute(
                 )
             records.append(DisputeRecord(dispute.reference, invoice.invoice_number))
         if len(records) > len(held):
-            escalate_account(session, account, "dispute", now, _note(records, reason))
+            note = _note(records, reason)
+            escalate_account(session, account, "dispute", now, note, dialogue_intents)
         return records
 
 

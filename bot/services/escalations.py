@@ -8,6 +8,7 @@ same account (or account-less sender) and reason is reused.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -55,8 +56,12 @@ def escalate(
     now: datetime,
     conversation_id: int | None = None,
     note: str = "",
+    dialogue_intents: Sequence[str] | None = None,
 ) -> EscalationRecord:
     """Queues the sender's case for a collector, with the account when it is verified.
+
+    ``dialogue_intents``: the dialogue engine's intents of the conversation when a chat
+    turn opens the case, for its handoff summary (SPEC §13).
 
     Raises:
         InputError: naming the reason, channel or address when one is not acceptable.
@@ -81,12 +86,18 @@ def escalate(
             conversation=conversation,
             note=note,
             now=now,
+            dialogue_intents=dialogue_intents,
         )
         return _record(escalation, created)
 
 
 def escalate_account(
-    session: Session, account: Account, reason: str, now: datetime, note: str = ""
+    session: Session,
+    account: Account,
+    reason: str,
+    now: datetime,
+    note: str = "",
+    dialogue_intents: Sequence[str] | None = None,
 ) -> EscalationRecord:
     """Queues an account's case inside the caller's transaction (rules, not a request).
 
@@ -104,6 +115,7 @@ def escalate_account(
         conversation=conversation,
         note=note,
         now=now,
+        dialogue_intents=dialogue_intents,
     )
     return _record(escalation, created)
 

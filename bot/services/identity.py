@@ -105,6 +105,7 @@ def verify_sender(
     now: datetime,
     policy: Policy,
     alternatives: Sequence[tuple[str, str]] = (),
+    dialogue_intents: Sequence[str] | None = None,
 ) -> VerificationResult:
     """Checks the sender's answer and records it (SPEC §5 Verification).
 
@@ -118,7 +119,8 @@ def verify_sender(
     from any senders (``verification_account_max_failures``); a locked reading is refused
     unchecked. The failure that locks opens one ``verification_failed`` escalation, linked
     to the account when the sender's phone or chat id is on file for it, else carrying the
-    number the sender named (reused while one is open). A verified Telegram chat is linked
+    number the sender named (reused while one is open); ``dialogue_intents`` (the chat
+    turn's) go to its handoff summary. A verified Telegram chat is linked
     to the account as its Telegram contact.
 
     Raises:
@@ -149,7 +151,7 @@ def verify_sender(
                     None,
                     reading=(attempt.given_account, attempt.given_postal_code),
                 )
-        return _failed(session, channel, address, unlocked, on_file, now)
+        return _failed(session, channel, address, unlocked, on_file, now, dialogue_intents)
 
 
 def _try(
@@ -221,6 +223,7 @@ def _failed(
     unlocked: Sequence[tuple[_Try, rules.VerificationOutcome]],
     on_file: Sequence[Account],
     now: datetime,
+    dialogue_intents: Sequence[str] | None,
 ) -> VerificationResult:
     """Records the wrong answer against each account it named; locks and escalates."""
     named = [(t, o) for t, o in unlocked if t.account is not None] or list(unlocked[:1])
@@ -232,7 +235,7 @@ def _failed(
             _record(session, channel, address, account_id, outcome, now)
     locks = [(t, o) for t, o in named if o.status is rules.VerificationStatus.LOCKED]
     for attempt, outcome in locks:
-        _escalate_lock(session, channel, address, attempt, on_file, outcome, now)
+        _escalate_lock(session, channel, address, attempt, on_file, outcome, now, dialogue_intents)
     if locks:
         return VerificationResult("locked", None, 0, locks[0][1].locked_until, escalated=True)
     known = next((t.given_account for t, _ in named if t.account is not None), None)
@@ -321,6 +324,7 @@ def _escalate_lock(
     on_file: Sequence[Account],
     outcome: rules.VerificationOutcome,
     now: datetime,
+    dialogue_intents: Sequence[str] | None,
 ) -> None:
     """Opens (or reuses) the ``verification_failed`` case of this lock.
 
@@ -347,6 +351,7 @@ def _escalate_lock(
         note=note,
         now=now,
         named_account=named,
+        dialogue_intents=dialogue_intents,
     )
     if not created and note not in escalation.note:
         escalation.note = f"{escalation.note}\n{note}".strip()

@@ -10,6 +10,7 @@ Above ``plan_approval_above`` the plan waits for a collector (``pending_approval
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -88,8 +89,10 @@ def record_plan(
     policy: Policy,
     conversation_id: int | None = None,
     default_timezone: ZoneInfo | None = None,
+    dialogue_intents: Sequence[str] | None = None,
 ) -> PlanRecord:
-    """Records the plan the customer confirmed.
+    """Records the plan the customer confirmed (``dialogue_intents`` go to the summary of
+    the approval case it may open).
 
     Raises:
         NotFound: naming the account number.
@@ -142,7 +145,8 @@ def record_plan(
         escalation_id = None
         if offer.needs_approval:
             note = f"plan {plan.id}: {format_money(offer.total)} over {offer.months} months"
-            escalation_id = escalate_account(session, account, "plan_approval", now, note).id
+            case = escalate_account(session, account, "plan_approval", now, note, dialogue_intents)
+            escalation_id = case.id
         return PlanRecord(plan.id, plan.status, offer.needs_approval, escalation_id)
 
 

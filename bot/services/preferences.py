@@ -54,8 +54,10 @@ def cease(
     address: str,
     now: datetime,
     account_number: str | None = None,
+    dialogue_intents: Sequence[str] | None = None,
 ) -> EscalationRecord:
-    """Stops all contact with the sender's accounts on every channel and escalates.
+    """Stops all contact with the sender's accounts on every channel and escalates
+    (``dialogue_intents``: a chat turn's, for the case's summary).
 
     The verified account (``account_number``) and every account with the sender on file
     are ceased. A sender with no account is still queued, under their address.
@@ -87,6 +89,7 @@ def cease(
             conversation=conversation,
             note="the customer asked us to stop contacting them",
             now=now,
+            dialogue_intents=dialogue_intents,
         )
         return EscalationRecord(escalation.id, escalation.reason, escalation.status, created)
 

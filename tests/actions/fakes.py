@@ -145,6 +145,8 @@ class FakeServices:
         self.disputes = (Dispute("D-12", "INV-1003-02"),)
         self.claim = Claim(None, Dispute("D-13", "INV-1003-01"))
         self.opt_changed = True
+        #: the dialogue intents the last case-opening use case was handed
+        self.dialogue_intents: list[str] | None = None
 
     def bundle(self) -> Services:
         return Services(
@@ -168,7 +170,9 @@ class FakeServices:
         now,
         policy,
         alternatives=(),
+        dialogue_intents=None,
     ) -> Verification:
+        self.dialogue_intents = dialogue_intents
         more = {"alternatives": list(alternatives)} if alternatives else {}
         self.calls.add("verify_sender", channel, address, given_account, given_postal_code, **more)
         return self.verification
@@ -254,7 +258,9 @@ class FakeServices:
         policy,
         conversation_id=None,
         default_timezone=None,
+        dialogue_intents=None,
     ) -> Plan:
+        self.dialogue_intents = dialogue_intents
         self.calls.add("record_plan", account_number, offer, channel=channel)
         return self.plan_record
 
@@ -270,7 +276,9 @@ class FakeServices:
         channel,
         now,
         conversation_id=None,
+        dialogue_intents=None,
     ) -> tuple[Dispute, ...]:
+        self.dialogue_intents = dialogue_intents
         self.calls.add(
             "open_dispute", account_number, invoice_number, reason, description, channel=channel
         )
@@ -294,7 +302,9 @@ class FakeServices:
         now,
         conversation_id=None,
         note="",
+        dialogue_intents=None,
     ) -> Escalation:
+        self.dialogue_intents = dialogue_intents
         self.calls.add(
             "escalate", reason, channel=channel, address=address, account_number=account_number
         )
@@ -309,5 +319,8 @@ class FakeServices:
         self.calls.add("opt_in", channel, address)
         return self.opt_changed
 
-    def cease(self, session, channel, address, now, account_number=None) -> None:
+    def cease(
+        self, session, channel, address, now, account_number=None, dialogue_intents=None
+    ) -> None:
+        self.dialogue_intents = dialogue_intents
         self.calls.add("cease", channel, address, account_number=account_number)

@@ -206,3 +206,27 @@ def test_something_else_after_the_hardship_offer_is_not_taken_as_a_yes(
 
     assert outcome.events == []
     assert outcome.messages[0].startswith("Sorry, I didn't get that.")
+
+
+def test_a_case_opened_in_the_chat_carries_the_intents_nlu_read_in_order(
+    services: FakeServices,
+) -> None:
+    run(
+        ActionRequestHuman(),
+        tracker(
+            text="a person please",
+            intent="request_human",
+            events=[
+                UserUttered("how much do i owe", {"intent": {"name": "check_balance"}}),
+                ActionExecuted("action_check_balance"),
+                ActionExecuted("action_listen"),
+                UserUttered("i lost my job", {"intent": {"name": "hardship"}}),
+                ActionExecuted("action_hardship"),
+                ActionExecuted("action_listen"),
+            ],
+        ),
+    )
+
+    read = services.dialogue_intents
+    assert read is not None
+    assert read[-3:] == ["check_balance", "hardship", "request_human"]  # after the base's

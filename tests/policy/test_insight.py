@@ -86,12 +86,22 @@ def test_commitments_outside_the_13_weeks_count_in_none() -> None:
 @pytest.mark.parametrize(
     ("texts", "intents"),
     [
-        (["how much do I owe?"], ["ask_balance"]),
+        (["how much do I owe?"], ["check_balance"]),
         (["I can pay $50 on Friday"], ["promise_to_pay"]),
         (["the tiles arrived cracked"], ["dispute"]),
-        (["my lawyer will call you", "STOP"], ["legal", "stop"]),
-        (["I want a real person", "a person!!"], ["human_handoff"]),
+        (["stop texting me", "STOP"], ["cease_contact", "opt_out"]),
+        (["I want a real person", "a person!!"], ["request_human"]),
+        (["I already paid it last week"], ["claim_paid"]),
+        (["send me the link"], ["pay_now"]),
         (["ok"], []),
+        (["¿Cuánto le debo?"], ["check_balance"]),
+        (["ya pague la semana pasada"], ["claim_paid"]),
+        (["le pago el viernes"], ["promise_to_pay"]),
+        (["la factura esta equivocada"], ["dispute"]),
+        (["perdí mi trabajo"], ["hardship"]),
+        (["dejen de escribirme", "PARAR"], ["cease_contact", "opt_out"]),
+        (["quiero hablar con una persona"], ["request_human"]),
+        (["hola", "gracias"], []),
     ],
 )
 def test_intents_are_read_in_order_without_repeats(texts: list[str], intents: list[str]) -> None:
@@ -115,3 +125,16 @@ def test_an_unverified_summary_drops_every_account_fact_even_when_read() -> None
     )
     assert doc["hardship"] is True
     assert doc["line"] == 'hardship; not verified; hardship; last: "I was laid off"'
+
+
+def test_the_dialogue_engines_intents_win_over_the_patterns_but_not_the_words_flags() -> None:
+    facts = SummaryFacts(
+        reason="fallback",
+        verified=False,
+        account_facts_allowed=False,
+        messages=(CustomerMessage(datetime(2026, 12, 7, tzinfo=timezone.utc), "mi abogado"),),
+        dialogue_intents=("out_of_scope", "out_of_scope", "greet"),
+    )
+    doc = compose(facts)
+    assert doc["intents"] == ["out_of_scope", "greet"]
+    assert doc["legal_threat"] is True

@@ -176,5 +176,5 @@ def test_the_api_shows_the_summary_made_when_the_case_opened(
         "customer_request", False, None
     )  # fmt: skip
     assert summary["last_messages"][-1]["text"] == "let me talk to a person"
-    assert summary["intents"] == ["human_handoff"]
+    assert summary["intents"] == ["request_human"]
     assert listed[0]["summary"] == summary

@@ -78,7 +78,7 @@ def test_a_verified_senders_case_carries_the_account_for_every_reason(
         "how much do I owe",
         "I lost my job, can I do a plan?",
     ]
-    assert summary["intents"] == ["ask_balance", "request_payment_plan", "hardship"]
+    assert summary["intents"] == ["check_balance", "request_payment_plan", "hardship"]
     assert summary["hardship"] is True
     assert summary["line"].startswith(f"{reason.replace('_', ' ')}; verified; past due 800.00")
 
@@ -194,3 +194,29 @@ def test_a_rule_opened_case_in_an_unverified_conversation_is_redacted(
         record = escalate_account(session, account, "plan_default", NOW)
     summary = _summary(session, record.id)
     assert (summary["verified"], summary["balance"], summary["past_due"]) == (False, None, None)
+
+
+def test_a_case_opened_in_a_chat_turn_carries_the_dialogue_engines_intents(
+    session: Session, seeded: Seeded
+) -> None:
+    _say(session, "hola cuanto debo", "no puedo pagar todo, perdi mi trabajo", "mi abogado llamara")
+    record = escalate(
+        session,
+        "customer_request",
+        channel="sms",
+        address=PHONE,
+        now=NOW,
+        dialogue_intents=["check_balance", "hardship", "hardship", "cease_contact"],
+    )
+    summary = _summary(session, record.id)
+    assert summary["intents"] == ["check_balance", "hardship", "cease_contact"]
+    assert (summary["hardship"], summary["cease"], summary["legal_threat"]) == (True, True, True)
+
+
+def test_a_spanish_conversation_without_a_turn_is_read_by_the_spanish_patterns(
+    session: Session, seeded: Seeded
+) -> None:
+    _say(session, "¿Cuánto debo?", "quiero pagar en cuotas", "quiero hablar con una persona")
+    record = escalate(session, "fallback", channel="sms", address=PHONE, now=NOW)
+    summary = _summary(session, record.id)
+    assert summary["intents"] == ["check_balance", "request_payment_plan", "request_human"]
