@@ -7,6 +7,7 @@ conversation left in the AR database, not only what the bot said. NOW is Sunday
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from decimal import Decimal
 
@@ -189,6 +190,13 @@ def test_asking_for_a_person_opens_an_escalation(stack: Stack) -> None:
 
     assert "collector" in said.lower()
     assert _escalations(stack, maria.account_id) == [("customer_request", "open")]
+    with stack.db.connect() as connection:
+        stored = connection.scalar(
+            select(Escalation.summary).where(Escalation.account_id == maria.account_id)
+        )
+    intents = json.loads(stored or "{}")["intents"]  # NLU's: no pattern reads an "inform"
+    assert (intents[0], intents[-1]) == ("check_balance", "request_human")
+    assert "inform" in intents
 
 
 def test_three_wrong_verifications_lock_and_escalate(stack: Stack) -> None:
