@@ -16,10 +16,10 @@ NLU_MIN_INTENT_F1 ?= 0.94
 NLU_MIN_ENTITY_F1 ?= 0.90
 NLU_MIN_INTENT_F1_ES ?= 0.91
 NLU_MIN_ENTITY_F1_ES ?= 0.89
-# The blind Spanish set's entity F1 misses its 0.90 target (0.860 on 2026-12-07: account and
-# invoice numbers written in formats the patterns do not read, 5-digit numbers taken for
-# postal codes); until that is fixed, this floor only guards against it getting worse.
-NLU_MIN_ENTITY_F1_BLIND_ES ?= 0.84
+# The blind Spanish set's entity F1 met its 0.90 target once identifiers were read by the
+# word naming them (arbot_nlu/cues.py): 0.937 on 2026-12-07 (0.864 before); its floor is now
+# that of the other Spanish set.
+NLU_MIN_ENTITY_F1_BLIND_ES ?= 0.89
 
 .PHONY: help envs model rasa-check run test lint format clean
 help:

@@ -13,13 +13,16 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from arbot_nlu.cues import apply_cues
 from arbot_nlu.resolution import resolve
 from arbot_nlu.short_replies import short_reply_intent, word_intents
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
 class EntityResolver(GraphComponent):
-    """Keeps one answer per span when the rules and DIET disagree (``arbot_nlu.resolution``).
+    """Keeps one answer per span when the rules and DIET disagree (``arbot_nlu.resolution``),
+    then gives an identifier named by the word before it that word's label
+    (``arbot_nlu.cues``: "folio 55210" is an invoice number, not a postal code).
 
     Goes after every entity extractor in the pipeline.
     """
@@ -48,8 +51,10 @@ class EntityResolver(GraphComponent):
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             entities = message.get(ENTITIES, [])
-            if entities:
-                kept = resolve(entities, self._rule_extractor, self._rule_only)
+            kept = resolve(entities, self._rule_extractor, self._rule_only)
+            text = str(message.get(TEXT) or "")
+            kept = apply_cues(text, kept, self._rule_extractor, type(self).__name__)
+            if kept or entities:
                 message.set(ENTITIES, kept, add_to_output=True)
         return messages
 
