@@ -126,6 +126,18 @@ def member_of(
             yield column.in_(part)
 
 
+def one_array(session: Session, values: Collection[Any]) -> bool:
+    """Whether ``values`` go as one bound array (PostgreSQL, one chunk of
+    :func:`member_of`): then a statement built once per process, with
+    :func:`array_member`, serves every call."""
+    return session.get_bind().dialect.name == "postgresql" and 0 < len(values) <= ARRAY_CHUNK
+
+
+def array_member(column: Any, name: str) -> ColumnElement[bool]:
+    """``column = ANY(:name)``, the array bound by ``name`` at execution (PostgreSQL)."""
+    return cast(ColumnElement[bool], column == any_(bindparam(name, type_=ARRAY(column.type))))
+
+
 def table(model: type[Base]) -> Table:
     """The Core table of a model, for executemany statements."""
     return cast(Table, model.__table__)
