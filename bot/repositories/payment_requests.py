@@ -283,10 +283,22 @@ def _locking_paying() -> Any:
 
 def mark_paid(session: Session, request_id: int, intent: str, now: datetime) -> None:
     """The request is paid by ``intent``."""
-    session.execute(
-        update(table(PaymentRequest))
-        .where(table(PaymentRequest).c.id == request_id)
-        .values(status="paid", payment_intent=intent, updated_at=now)
+    values = {"request_id": request_id, "paid_by": intent, "paid_at": now}
+    session.execute(_marking_paid(), values)
+
+
+@cache
+def _marking_paid() -> Any:
+    """:func:`mark_paid`'s statement, built once per process (every paid event runs it)."""
+    requests = table(PaymentRequest)
+    return (
+        update(requests)
+        .where(requests.c.id == bindparam("request_id", type_=Integer()))
+        .values(
+            status="paid",
+            payment_intent=bindparam("paid_by", type_=String()),
+            updated_at=bindparam("paid_at", type_=requests.c.updated_at.type),
+        )
     )
 
 
