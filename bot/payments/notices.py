@@ -66,12 +66,18 @@ def notice_to(
     return Notice(channel, address, text(to), key)
 
 
-def queue_notice(session: Session, notice: Notice | None, now: datetime) -> None:
-    """Queues a payment's notice in the payment's transaction (once per key)."""
-    decisions.queue_notice(session, notice, now)
+def queue_notice(session: Session, notice: Notice | None, now: datetime) -> int | None:
+    """Queues a payment's notice in the payment's transaction (once per key); the id of
+    the message queued now, for :func:`send_notice` (None: nothing new was queued)."""
+    return decisions.queue_notice(session, notice, now)
 
 
-async def send_notice(postman: Postman, notice: Notice | None) -> Delivered | None:
+async def send_notice(
+    postman: Postman, notice: Notice | None, message_id: int | None = None
+) -> Delivered | None:
     """Sends a queued notice now rather than on the dispatcher's next pass (None: there was
-    no one to tell)."""
+    no one to tell). With the ``message_id`` :func:`queue_notice` gave, it is sent without
+    being looked up again by its key."""
+    if notice is not None and message_id is not None:
+        return await decisions.send_queued(postman, message_id)
     return await decisions.send(postman, notice)

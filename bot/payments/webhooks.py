@@ -21,7 +21,7 @@ so a replay — or the same event delivered twice at once — changes nothing. W
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Any
@@ -66,6 +66,8 @@ class Handled:
 
     outcome: str  # recorded | duplicate | ignored | processing | failed | reversed | waiting
     notice: Notice | None = None
+    #: the notice's message, queued in the event's transaction (None: nothing new queued)
+    message_id: int | None = None
 
 
 class EventError(ValueError):
@@ -95,8 +97,8 @@ def handle_event(
                 if not repo.claim_event(session, event_id, event_type, now):
                     return Handled("duplicate")
                 handled = _apply(session, event_type, obj, created, now, settings)
-                queue_notice(session, handled.notice, now)  # sent even if we die now
-                return handled
+                queued = queue_notice(session, handled.notice, now)  # sent even if we die now
+                return replace(handled, message_id=queued)
         except IntegrityError:
             if attempt == ATTEMPTS - 1:
                 raise

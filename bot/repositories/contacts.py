@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.db.models import Account, Contact, ContactPreference
-from bot.repositories.ledger import member_of
+from bot.repositories.ledger import array_member, member_of, one_array
 
 
 def accounts_for(session: Session, channel: str, address: str) -> Sequence[Account]:
@@ -105,30 +107,48 @@ def on_file(
     preferences: :func:`sender_accounts` and the hold check for a group of messages."""
     wanted = set(contacts)
     channels = sorted({channel for channel, _ in wanted})
+    addresses = {a for _, a in wanted}
     found: dict[tuple[str, str], list[OnFile]] = {pair: [] for pair in wanted}
-    for condition in member_of(session, Contact.address, {a for _, a in wanted}):
-        query = (
-            select(
-                Contact.channel,
-                Contact.address,
-                Contact.account_id,
-                ContactPreference.cease,
-                ContactPreference.sms_opt_out,
-                ContactPreference.telegram_opt_out,
-            )
-            .outerjoin(ContactPreference, ContactPreference.account_id == Contact.account_id)
-            .where(condition, Contact.channel.in_(channels))
-            .order_by(Contact.account_id)
-        )
-        for row in session.execute(query):
-            pair = (row.channel, row.address)
-            if pair in wanted:
-                found[pair].append(
-                    OnFile(
-                        row.account_id,
-                        bool(row.cease),
-                        bool(row.sms_opt_out),
-                        bool(row.telegram_opt_out),
-                    )
+    if one_array(session, addresses):
+        values = {"addresses": sorted(addresses), "channels": channels}
+        results = [session.execute(_on_file_of_arrays(), values)]
+    else:
+        results = [
+            session.execute(_on_file(condition, Contact.channel.in_(channels)))
+            for condition in member_of(session, Contact.address, addresses)
+        ]
+    for row in (row for result in results for row in result):
+        pair = (row.channel, row.address)
+        if pair in wanted:
+            found[pair].append(
+                OnFile(
+                    row.account_id, bool(row.cease), bool(row.sms_opt_out),
+                    bool(row.telegram_opt_out),
                 )
+            )  # fmt: skip
     return found
+
+
+def _on_file(addressed: Any, channeled: Any) -> Any:
+    return (
+        select(
+            Contact.channel,
+            Contact.address,
+            Contact.account_id,
+            ContactPreference.cease,
+            ContactPreference.sms_opt_out,
+            ContactPreference.telegram_opt_out,
+        )
+        .outerjoin(ContactPreference, ContactPreference.account_id == Contact.account_id)
+        .where(addressed, channeled)
+        .order_by(Contact.account_id)
+    )
+
+
+@cache
+def _on_file_of_arrays() -> Any:
+    """:func:`on_file`'s statement with ``addresses`` and ``channels`` bound as arrays,
+    built once per process (every automated message asks it)."""
+    return _on_file(
+        array_member(Contact.address, "addresses"), array_member(Contact.channel, "channels")
+    )

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
+from typing import Any
 
 from sqlalchemy import bindparam, exists, insert, select, update
 from sqlalchemy.orm import Session
 
 from bot.db.models import Conversation, Escalation, Message
-from bot.repositories.ledger import member_of, table
+from bot.repositories.ledger import array_member, member_of, one_array, table
 
 
 def current(session: Session, channel: str, sender: str) -> Conversation | None:
@@ -268,30 +270,50 @@ def open_of_senders(
     (:func:`current_state` for many senders, without owner and outbound flag)."""
     wanted = set(senders)
     channels = sorted({channel for channel, _ in wanted})
+    addresses = {s for _, s in wanted}
+    if one_array(session, addresses):
+        values = {"senders": sorted(addresses), "channels": channels}
+        results = [session.execute(_open_of_arrays(), values)]
+    else:
+        results = [
+            session.execute(_open_of(condition, Conversation.channel.in_(channels)))
+            for condition in member_of(session, Conversation.sender, addresses)
+        ]
+    found: dict[tuple[str, str], OpenConversation] = {}
+    for row in (row for result in results for row in result):
+        pair = (row.channel, row.sender)
+        if pair in wanted and pair not in found:
+            found[pair] = OpenConversation(
+                row.id, row.account_id, row.last_message_at, bool(row.claimed)
+            )
+    return found
+
+
+def _open_of(sent_by: Any, channeled: Any) -> Any:
     claimed = exists().where(
         Escalation.conversation_id == Conversation.id, Escalation.status == "claimed"
     )
-    found: dict[tuple[str, str], OpenConversation] = {}
-    for condition in member_of(session, Conversation.sender, {s for _, s in wanted}):
-        query = (
-            select(
-                Conversation.channel,
-                Conversation.sender,
-                Conversation.id,
-                Conversation.account_id,
-                Conversation.last_message_at,
-                claimed.label("claimed"),
-            )
-            .where(condition, Conversation.channel.in_(channels), Conversation.ended_at.is_(None))
-            .order_by(Conversation.last_message_at.desc(), Conversation.id.desc())
+    return (
+        select(
+            Conversation.channel,
+            Conversation.sender,
+            Conversation.id,
+            Conversation.account_id,
+            Conversation.last_message_at,
+            claimed.label("claimed"),
         )
-        for row in session.execute(query):
-            pair = (row.channel, row.sender)
-            if pair in wanted and pair not in found:
-                found[pair] = OpenConversation(
-                    row.id, row.account_id, row.last_message_at, bool(row.claimed)
-                )
-    return found
+        .where(sent_by, channeled, Conversation.ended_at.is_(None))
+        .order_by(Conversation.last_message_at.desc(), Conversation.id.desc())
+    )
+
+
+@cache
+def _open_of_arrays() -> Any:
+    """:func:`open_of_senders`' statement with ``senders`` and ``channels`` bound as
+    arrays, built once per process (every outbound message asks it)."""
+    return _open_of(
+        array_member(Conversation.sender, "senders"), array_member(Conversation.channel, "channels")
+    )
 
 
 def end_many(session: Session, conversation_ids: Collection[int]) -> None:
@@ -340,12 +362,29 @@ def set_accounts(session: Session, accounts: Mapping[int, int]) -> None:
 def touch(session: Session, conversation_ids: Collection[int], at: datetime) -> None:
     """Moves the ``last_message_at`` of conversations up to ``at``."""
     target = table(Conversation)
+    if one_array(session, conversation_ids):
+        values = {"conversation_ids": sorted(conversation_ids), "touched_at": at}
+        session.execute(_touching(), values)
+        return
     for condition in member_of(session, target.c.id, conversation_ids):
         session.execute(
             update(target)
             .where(condition, target.c.last_message_at < at)
             .values(last_message_at=at)
         )
+
+
+@cache
+def _touching() -> Any:
+    """:func:`touch`'s statement with ``conversation_ids`` and ``touched_at`` bound at
+    execution, built once per process (every outbound message runs it)."""
+    target = table(Conversation)
+    at = bindparam("touched_at", type_=target.c.last_message_at.type)
+    return (
+        update(target)
+        .where(array_member(target.c.id, "conversation_ids"), target.c.last_message_at < at)
+        .values(last_message_at=at)
+    )
 
 
 def existing(session: Session, conversation_ids: Collection[int]) -> set[int]:

@@ -12,12 +12,14 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Date, bindparam, select
 from sqlalchemy.orm import Session
 
 from bot.db.models import Account, Installment, Payment, PaymentPlan, Promise
-from bot.repositories.ledger import member_of
+from bot.repositories.ledger import array_member, member_of, one_array
 
 
 @dataclass(frozen=True)
@@ -106,13 +108,32 @@ def payments(
 ) -> dict[int, list[tuple[date, Decimal]]]:
     """(received date, amount) of the accounts' payments received on or after ``since``."""
     found: dict[int, list[tuple[date, Decimal]]] = defaultdict(list)
-    for condition in member_of(session, Payment.account_id, account_ids):
-        query = select(Payment.account_id, Payment.received_date, Payment.amount).where(
-            condition, Payment.received_date >= since
-        )
-        for account_id, received, amount in session.execute(query):
-            found[account_id].append((received, amount))
+    if one_array(session, account_ids):
+        values = {"account_ids": sorted(account_ids), "since": since}
+        results = [session.execute(_payments_of_array(), values)]
+    else:
+        results = [
+            session.execute(_payments(condition, since))
+            for condition in member_of(session, Payment.account_id, account_ids)
+        ]
+    for account_id, received, amount in (row for result in results for row in result):
+        found[account_id].append((received, amount))
     return found
+
+
+def _payments(of_accounts: Any, since: Any) -> Any:
+    return select(Payment.account_id, Payment.received_date, Payment.amount).where(
+        of_accounts, Payment.received_date >= since
+    )
+
+
+@cache
+def _payments_of_array() -> Any:
+    """:func:`payments`' statement with ``account_ids`` and ``since`` bound at execution,
+    built once per process (every payment that may keep a promise asks it)."""
+    return _payments(
+        array_member(Payment.account_id, "account_ids"), bindparam("since", type_=Date())
+    )
 
 
 def broken_due_dates(

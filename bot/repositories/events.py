@@ -22,9 +22,10 @@ import json
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import event, insert, select, update
+from sqlalchemy import Integer, bindparam, event, insert, select, update
 from sqlalchemy.orm import Session
 
 from bot.db.models import (
@@ -187,14 +188,26 @@ def _drop_pending(session: Session, _previous: object) -> None:
 
 
 def _take_ids(session: Session, count: int) -> int:
-    """Reserves ``count`` ids under the counter's row lock; returns the first."""
-    last = session.scalar(select(FeedCounter.last_id).where(FeedCounter.id == 1).with_for_update())
+    """Reserves ``count`` ids under the counter's row lock (one ``UPDATE … RETURNING``, the
+    lock taken and the ids read in one round trip); returns the first."""
+    last = session.execute(_taking(), {"taken": count}).scalar()
     if last is None:  # a schema made without the migration's row
-        session.add(FeedCounter(id=1, last_id=0))
+        session.add(FeedCounter(id=1, last_id=count))
         session.flush()
-        last = 0
-    session.execute(update(FeedCounter).where(FeedCounter.id == 1).values(last_id=last + count))
-    return int(last) + 1
+        last = count
+    return int(last) - count + 1
+
+
+@cache
+def _taking() -> Any:
+    """:func:`_take_ids`' statement, built once per process (every commit with events)."""
+    counter = table(FeedCounter)
+    return (
+        update(counter)
+        .where(counter.c.id == 1)
+        .values(last_id=counter.c.last_id + bindparam("taken", type_=Integer()))
+        .returning(counter.c.last_id)
+    )
 
 
 #: how each audited entity reaches its account id
@@ -213,38 +226,34 @@ def _find_accounts(session: Session, pending: list[Noted]) -> None:
     for item in pending:
         if item.entity and item.entity != "account":
             wanted.setdefault(item.entity, set()).add(item.entity_id)
-    owners: dict[tuple[str, str], int | None] = {}
+    numbers: dict[tuple[str, str], str] = {}
     for entity, ids in wanted.items():
-        owners.update({(entity, k): v for k, v in _owners(session, entity, ids).items()})
-    numbers = _numbers(session, {v for v in owners.values() if v is not None})
+        numbers.update({(entity, k): v for k, v in _owners(session, entity, ids).items()})
     for item in pending:
         if item.entity == "account":
             item.account_number = item.entity_id
         elif item.entity:
-            owner = owners.get((item.entity, item.entity_id))
-            item.account_number = None if owner is None else numbers.get(owner)
+            item.account_number = numbers.get((item.entity, item.entity_id))
 
 
-def _owners(session: Session, entity: str, ids: Collection[str]) -> dict[str, int | None]:
-    if entity == "contact_preference":
-        return {i: int(i) for i in ids}
+def _owners(session: Session, entity: str, ids: Collection[str]) -> dict[str, str]:
+    """The account number of each of these entities that has an account (one statement
+    per chunk of ids, the account joined)."""
     key: Any
-    if entity == "write_off":
+    if entity == "contact_preference":
+        key, base = Account.id, select(Account.id, Account.account_number)
+    elif entity == "write_off":
         key = WriteOff.id
-        base = select(key, Invoice.account_id).join(Invoice, Invoice.id == WriteOff.invoice_id)
+        base = (
+            select(key, Account.account_number)
+            .join(Invoice, Invoice.id == WriteOff.invoice_id)
+            .join(Account, Account.id == Invoice.account_id)
+        )
     else:
         key, owner = _OWNER[entity]
-        base = select(key, owner)
+        base = select(key, Account.account_number).join(Account, Account.id == owner)
     typed: Collection[object] = ids if entity == "payment" else {int(i) for i in ids}
-    found: dict[str, int | None] = {}
+    found: dict[str, str] = {}
     for condition in member_of(session, key, typed):
         found.update({str(k): v for k, v in session.execute(base.where(condition)).tuples()})
-    return found
-
-
-def _numbers(session: Session, account_ids: Collection[int]) -> dict[int, str]:
-    found: dict[int, str] = {}
-    for condition in member_of(session, Account.id, account_ids):
-        query = select(Account.id, Account.account_number).where(condition)
-        found.update({k: v for k, v in session.execute(query).tuples()})
     return found

@@ -15,9 +15,25 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, and_, case, cast, func, insert, literal, select
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Integer,
+    String,
+    and_,
+    any_,
+    bindparam,
+    case,
+    cast,
+    func,
+    insert,
+    literal,
+    select,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from bot.db.models import Account, AuditEvent, CreditHold
@@ -56,7 +72,7 @@ class StartStamp:
     why: str
 
 
-def _reasons(balances: Any, plans: Any, past_due_before: date) -> ColumnElement[str]:
+def _reasons(balances: Any, plans: Any, past_due_before: Any) -> ColumnElement[str]:
     """The hold reasons of :func:`bot.policy.credit.hold_reasons`, as one SQL expression."""
     balance = func.round(func.coalesce(balances.c.open_balance, 0), 2)
     over = and_(Account.credit_limit.is_not(None), balance > Account.credit_limit)
@@ -69,7 +85,7 @@ def _reasons(balances: Any, plans: Any, past_due_before: date) -> ColumnElement[
     return func.rtrim(listed, ",")
 
 
-def _decided(scope: Any, past_due_before: date) -> Any:
+def _decided(scope: Any, past_due_before: Any) -> Any:
     balances, plans = open_balances(scope), latest_plans(scope)
     held = (
         select(CreditHold.account_id, CreditHold.id, CreditHold.reasons)
@@ -89,9 +105,10 @@ def _decided(scope: Any, past_due_before: date) -> Any:
     )  # fmt: skip
 
 
-def _started_detail(decided: Any, why: str) -> ColumnElement[str]:
+def _started_detail(decided: Any) -> ColumnElement[str]:
     """The JSON :func:`bot.repositories.audit.record` writes for a start, built in SQL:
-    ``{"credit_limit", "open_balance", "reasons", "why"}``, keys sorted, money as text."""
+    ``{"credit_limit", "open_balance", "reasons", "why"}``, keys sorted, money as text (the
+    ``why`` bound as JSON text)."""
     limit = case(
         (decided.c.credit_limit.is_(None), literal("null")),
         else_=literal('"').concat(cast(decided.c.credit_limit, String)).concat('"'),
@@ -105,24 +122,46 @@ def _started_detail(decided: Any, why: str) -> ColumnElement[str]:
         .concat('", "reasons": ["')
         .concat(func.replace(decided.c.now, ",", '", "'))
         .concat('"], "why": ')
-        .concat(literal(json.dumps(why)))
+        .concat(bindparam("why_json", type_=String()))
         .concat("}")
     )
 
 
-def _writing_starts(decided: Any, stamp: StartStamp) -> Any:
-    """``decided`` with data-modifying CTEs that start and audit its new holds."""
-    at = cast(literal(stamp.at, CreditHold.started_at.type), CreditHold.started_at.type)
+def _writing_starts(decided: Any) -> Any:
+    """``decided`` with data-modifying CTEs that start and audit its new holds (who, when
+    and why bound as ``at``, ``actor`` and ``why_json``)."""
+    at_type = CreditHold.started_at.type
+    at = cast(bindparam("at", type_=at_type), at_type)
     holds = select(decided.c.id, decided.c.now, at).where(decided.c.hold_id.is_(None))
     events = select(
-        at, literal(stamp.actor), literal("account"), decided.c.account_number,
-        literal(STARTED), _started_detail(decided, stamp.why),
+        at, bindparam("actor", type_=String()), literal("account"), decided.c.account_number,
+        literal(STARTED), _started_detail(decided),
     ).where(decided.c.hold_id.is_(None))  # fmt: skip
     started = insert(table(CreditHold)).from_select(["account_id", "reasons", "started_at"], holds)
     audited = insert(table(AuditEvent)).from_select(
         ["at", "actor", "entity", "entity_id", "action", "detail"], events
     )
     return select(decided).add_cte(started.cte("started")).add_cte(audited.cte("audited"))
+
+
+def _statement(scope: Any, writes: bool) -> Any:
+    """The statement of :func:`hold_changes` over ``scope``, its values bound by name at
+    execution: ``past_due_before``, and with ``writes`` the :func:`_writing_starts` ones."""
+    query = _decided(scope, bindparam("past_due_before", type_=Date()))
+    decided = query.where(query.selected_columns.now != query.selected_columns.was).cte("decided")
+    return _writing_starts(decided) if writes else select(decided)
+
+
+def _array_member(column: Any) -> ColumnElement[bool]:
+    return column == any_(bindparam("ids", type_=ARRAY(Integer())))  # type: ignore[no-any-return]
+
+
+@cache
+def _by_ids(writes: bool) -> Any:
+    """:func:`_statement` over the account ids bound as one array ``ids`` (PostgreSQL),
+    built once per process: a payment's reconciliation (every webhook event) neither
+    builds the statement again nor works out its cache key."""
+    return _statement(_array_member, writes)
 
 
 def hold_changes(
@@ -136,17 +175,20 @@ def hold_changes(
     With ``start`` on PostgreSQL, the new holds are started and audited by the same
     statement (their changes come back ``written``).
     """
-    writes = start is not None and session.get_bind().dialect.name == "postgresql"
+    postgresql = session.get_bind().dialect.name == "postgresql"
+    writes = start is not None and postgresql
+    values: dict[str, Any] = {"past_due_before": past_due_before}
+    if start is not None:
+        values |= {"at": start.at, "actor": start.actor, "why_json": json.dumps(start.why)}
     session.flush()  # the statements below go to the connection: no autoflush
     connection = session.connection()
     found: list[HoldChange] = []
-    for scope in scopes(session, account_ids):
-        query = _decided(scope, past_due_before)
-        decided = query.where(query.selected_columns.now != query.selected_columns.was).cte(
-            "decided"
-        )
-        statement = _writing_starts(decided, start) if writes and start else select(decided)
-        rows = connection.execute(statement).all()
+    if postgresql and account_ids is not None:  # the ids as one array: a prepared statement
+        statements = [(_by_ids(writes), values | {"ids": sorted(account_ids)})]
+    else:
+        statements = [(_statement(scope, writes), values) for scope in scopes(session, account_ids)]
+    for statement, bound in statements:
+        rows = connection.execute(statement, bound).all()
         found.extend(
             HoldChange(
                 id_, number, now, hold_id, was, as_decimal(balance), limit,

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from bot.db.models import Message
-from bot.repositories.ledger import member_of, table
+from bot.repositories.ledger import array_member, member_of, one_array, table
 
 
 @dataclass(frozen=True)
@@ -45,14 +46,28 @@ def by_key(session: Session, key: str) -> Delivery | None:
 
 def by_keys(session: Session, keys: Collection[str]) -> dict[str, Delivery]:
     """The outbound messages recorded under any of these idempotency keys, by key."""
-    found: dict[str, Delivery] = {}
-    for condition in member_of(session, Message.idempotency_key, keys):
-        query = select(
-            Message.idempotency_key, Message.id, Message.conversation_id, Message.channel,
-            Message.address, Message.provider, Message.provider_id, Message.delivery_status,
-        ).where(condition)  # fmt: skip
-        found.update({row[0]: Delivery(*row[1:]) for row in session.execute(query)})
-    return found
+    if one_array(session, keys):
+        results = [session.execute(_by_keys_of_array(), {"keys": sorted(keys)})]
+    else:
+        results = [
+            session.execute(_by_keys(condition))
+            for condition in member_of(session, Message.idempotency_key, keys)
+        ]
+    return {row[0]: Delivery(*row[1:]) for result in results for row in result}
+
+
+def _by_keys(keyed: Any) -> Any:
+    return select(
+        Message.idempotency_key, Message.id, Message.conversation_id, Message.channel,
+        Message.address, Message.provider, Message.provider_id, Message.delivery_status,
+    ).where(keyed)  # fmt: skip
+
+
+@cache
+def _by_keys_of_array() -> Any:
+    """:func:`by_keys`' statement with ``keys`` bound as an array, built once per process
+    (every outbound message asks it)."""
+    return _by_keys(array_member(Message.idempotency_key, "keys"))
 
 
 def add_queued(session: Session, rows: Sequence[Mapping[str, Any]]) -> list[int]:

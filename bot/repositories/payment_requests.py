@@ -9,9 +9,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Integer, String, bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -59,15 +60,20 @@ def claim_event(session: Session, event_id: str, event_type: str, now: datetime)
     ``INSERT … ON CONFLICT DO NOTHING`` as the transaction's first write: a second delivery
     of the same event waits on the first's row lock on PostgreSQL, then inserts nothing.
     """
-    dialect = session.get_bind().dialect.name
+    statement = _claiming(session.get_bind().dialect.name)
+    values = {"id": event_id, "type": event_type[:64], "received_at": now}
+    return session.execute(statement, values).first() is not None
+
+
+@cache
+def _claiming(dialect: str) -> Any:
+    """:func:`claim_event`'s statement, built once per process and dialect (values bound
+    by column name at execution)."""
     module = postgresql if dialect == "postgresql" else sqlite
-    statement = (
-        module.insert(table(StripeEvent))
-        .values(id=event_id, type=event_type[:64], received_at=now)
-        .on_conflict_do_nothing(index_elements=["id"])
-        .returning(table(StripeEvent).c.id)
+    events = table(StripeEvent)
+    return (
+        module.insert(events).on_conflict_do_nothing(index_elements=["id"]).returning(events.c.id)
     )
-    return session.execute(statement).first() is not None
 
 
 def payment_by_id(session: Session, payment_id: str) -> Payment | None:
@@ -229,6 +235,16 @@ def lock_paying(session: Session, request_id: int, intent: str) -> PayingRequest
     """The request and its account, both rows held (``FOR UPDATE``) until the end of the
     transaction, in one statement: two events of one payment, or two payments of one
     account, are applied one after the other."""
+    values = {"request_id": request_id, "intent": intent}
+    row = session.execute(_locking_paying(), values).first()
+    return None if row is None else PayingRequest(*row)
+
+
+@cache
+def _locking_paying() -> Any:
+    """:func:`lock_paying`'s statement, built once per process (every paid webhook event
+    runs it): ``request_id`` and ``intent`` bound at execution."""
+    intent = bindparam("intent", type_=String())
     pending = (
         select(Promise.id)
         .where(Promise.account_id == Account.id, Promise.status == "pending")
@@ -239,7 +255,7 @@ def lock_paying(session: Session, request_id: int, intent: str) -> PayingRequest
         .where(PaymentPlan.account_id == Account.id, PaymentPlan.status == "active")
         .exists()
     )
-    query = (
+    return (
         select(
             PaymentRequest.id,
             PaymentRequest.status,
@@ -260,19 +276,29 @@ def lock_paying(session: Session, request_id: int, intent: str) -> PayingRequest
             plan,
         )
         .join(Account, Account.id == PaymentRequest.account_id)
-        .where(PaymentRequest.id == request_id)
+        .where(PaymentRequest.id == bindparam("request_id", type_=Integer()))
         .with_for_update(of=[table(PaymentRequest), table(Account)])
     )
-    row = session.execute(query).first()
-    return None if row is None else PayingRequest(*row)
 
 
 def mark_paid(session: Session, request_id: int, intent: str, now: datetime) -> None:
     """The request is paid by ``intent``."""
-    session.execute(
-        update(table(PaymentRequest))
-        .where(table(PaymentRequest).c.id == request_id)
-        .values(status="paid", payment_intent=intent, updated_at=now)
+    values = {"request_id": request_id, "paid_by": intent, "paid_at": now}
+    session.execute(_marking_paid(), values)
+
+
+@cache
+def _marking_paid() -> Any:
+    """:func:`mark_paid`'s statement, built once per process (every paid event runs it)."""
+    requests = table(PaymentRequest)
+    return (
+        update(requests)
+        .where(requests.c.id == bindparam("request_id", type_=Integer()))
+        .values(
+            status="paid",
+            payment_intent=bindparam("paid_by", type_=String()),
+            updated_at=bindparam("paid_at", type_=requests.c.updated_at.type),
+        )
     )
 
 
@@ -296,6 +322,18 @@ class Reach:
 
 def reach(session: Session, account_id: int) -> Reach:
     """:class:`Reach` of the account, in one statement."""
+    row = session.execute(_reaching(), {"account_id": account_id}).one()
+    return Reach(
+        row[0], row[1], row[2], row[3], bool(row[4]), bool(row[5]), bool(row[6]), bool(row[7]),
+        row[8] or "USD", row[9] or "en",
+    )  # fmt: skip
+
+
+@cache
+def _reaching() -> Any:
+    """:func:`reach`'s statement, built once per process (every receipt runs it):
+    ``account_id`` bound at execution."""
+    account_id = bindparam("account_id", type_=Integer())
     latest = (
         select(Conversation.channel, Conversation.sender)
         .where(Conversation.account_id == account_id, Conversation.ended_at.is_(None))
@@ -320,7 +358,7 @@ def reach(session: Session, account_id: int) -> Reach:
         .limit(1)
         .scalar_subquery()
     )
-    query = select(
+    return select(
         latest.with_only_columns(Conversation.channel).scalar_subquery(),
         latest.with_only_columns(Conversation.sender).scalar_subquery(),
         contact("sms"),
@@ -332,8 +370,3 @@ def reach(session: Session, account_id: int) -> Reach:
         currency,
         select(Account.language).where(Account.id == account_id).scalar_subquery(),
     )
-    row = session.execute(query).one()
-    return Reach(
-        row[0], row[1], row[2], row[3], bool(row[4]), bool(row[5]), bool(row[6]), bool(row[7]),
-        row[8] or "USD", row[9] or "en",
-    )  # fmt: skip

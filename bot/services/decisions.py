@@ -27,6 +27,7 @@ from bot.policy.reminders import choose_channel
 from bot.repositories import accounts, audit, conversations, invoices, messages
 from bot.repositories import escalations as queue
 from bot.services import delivery_groups, dispatch
+from bot.services.conversations import MessageRecord
 from bot.services.delivery import Delivered, Parcel, Postman
 from integrations.rasa import BotMessage
 
@@ -96,16 +97,24 @@ def close_case(
     return escalation.id
 
 
-def queue_notice(session: Session, notice: Notice | None, now: datetime) -> None:
+def queue_notice(session: Session, notice: Notice | None, now: datetime) -> int | None:
     """Queues the notice in the decision's transaction (held when the customer opted out
-    of the channel or asked for no contact); the provider is stored when it is sent."""
+    of the channel or asked for no contact); the provider is stored when it is sent.
+
+    Returns:
+        The id of the message queued now, for :func:`send_queued`; None when there was no
+        notice, it was held, or its key was recorded before (:func:`send` finds out which).
+    """
     if notice is None:
-        return
+        return None
     parcel = Parcel(
         notice.channel, notice.address, BotMessage(notice.text), notice.key, author="system",
         automated=True,
     )  # fmt: skip
-    delivery_groups.record_group(session, [parcel], [None], now)
+    (recorded,) = delivery_groups.record_group(session, [parcel], [None], now)
+    if isinstance(recorded, MessageRecord) and not recorded.duplicate:
+        return recorded.id
+    return None
 
 
 async def send(postman: Postman, notice: Notice | None) -> Delivered | None:
@@ -119,9 +128,15 @@ async def send(postman: Postman, notice: Notice | None) -> Delivered | None:
         return Delivered(None, "held")
     if found.status != "queued":  # sent before: the decision was posted again
         return Delivered(found.id, "duplicate", duplicate=True)
-    sent = (await dispatch.send_now(postman, [found.id])).get(found.id)
+    return await send_queued(postman, found.id)
+
+
+async def send_queued(postman: Postman, message_id: int) -> Delivered:
+    """Sends a message :func:`queue_notice` has just queued (its id known: nothing to look
+    up); one another sender took first is left to it (``queued``)."""
+    sent = (await dispatch.send_now(postman, [message_id])).get(message_id)
     if sent is None:
         postman.poke()
-        return Delivered(found.id, "queued")
+        return Delivered(message_id, "queued")
     status = "failed" if sent.state in ("failed", "in_doubt") else sent.status
-    return Delivered(found.id, status, reason=sent.error)
+    return Delivered(message_id, status, reason=sent.error)

@@ -192,7 +192,7 @@ def routes(wiring: PayWiring) -> list[Route]:
             return _refused(str(exc))
         if handled.notice is not None:
             try:
-                await send_notice(wiring.postman, handled.notice)
+                await send_notice(wiring.postman, handled.notice, handled.message_id)
             except ArbotError:
                 log.warning("the notice of a Stripe event could not be sent", exc_info=True)
         return JSONResponse({"received": True, "outcome": handled.outcome})

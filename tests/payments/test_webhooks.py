@@ -13,6 +13,7 @@ from bot.db.models import (
     Escalation,
     Installment,
     Invoice,
+    Message,
     Payment,
     PaymentPlan,
     PaymentRequest,
@@ -23,7 +24,7 @@ from bot.imports.payments import NewPayment, record_payments
 from bot.imports.rows import PaymentRow
 from bot.services.daily_review import evaluate_day
 from bot.services.promises import record_promise
-from tests.payments.conftest import NOW, PayDesk
+from tests.payments.conftest import NOW, PHONE, PayDesk
 
 CENTS = 100
 
@@ -59,6 +60,21 @@ def test_a_full_payment_is_recorded_applied_and_receipted(desk: PayDesk) -> None
     assert "$1,200.00" in receipt
     assert "I-1 ($500.00), I-2 ($300.00), I-3 ($400.00)" in receipt
     assert "You owe nothing more" in receipt
+
+
+def test_the_receipt_is_sent_by_the_webhook_itself_and_a_replay_sends_nothing(
+    desk: PayDesk,
+) -> None:
+    session_id = desk.checkout(desk.link())
+    (completed,) = desk.stripe.pay(session_id)
+    assert desk.deliver_all([completed, completed]) == ["recorded", "duplicate"]
+    with desk.sessions() as session:
+        sent = session.execute(
+            select(Message.dispatch_state, Message.delivery_status).where(
+                Message.address == PHONE, Message.author == "system"
+            )
+        ).all()
+    assert [tuple(row) for row in sent] == [("done", "delivered")]  # not left to the dispatcher
 
 
 def test_a_partial_payment_pays_the_oldest_due_first(desk: PayDesk) -> None:

@@ -56,6 +56,20 @@ def test_inserted_ids_come_back_by_natural_key_across_chunks(session: Session) -
     assert len(ids) == MANY
 
 
+def test_one_inserted_row_comes_back_with_its_id_by_natural_key(session: Session) -> None:
+    _accounts(session, 3)
+    with session.begin():
+        ids = ledger.insert_returning_ids(
+            session,
+            Account,
+            "account_number",
+            [{"account_number": "A-single", "name": "One", "postal_code": "10001",
+              "language": "en", "consumer": False, "created_at": NOW, "updated_at": NOW}],
+        )  # fmt: skip
+        stored = session.scalar(select(Account.id).where(Account.account_number == "A-single"))
+    assert ids == {"A-single": stored}
+
+
 def test_lookups_find_every_existing_key_and_skip_unknown_ones(session: Session) -> None:
     ids = _accounts(session, MANY)
     wanted = [*ids, "A-missing"]

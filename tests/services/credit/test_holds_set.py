@@ -194,3 +194,27 @@ def test_a_start_is_audited_in_the_very_text_the_audit_trail_writes(session: Ses
         for number, (limit, balance, reasons) in expected.items()
     }  # fmt: skip
     assert actors == {"system"}
+
+
+def test_named_accounts_reconciled_one_after_another_each_get_their_own_values(
+    session: Session,
+) -> None:
+    """The statement over named accounts is built once per process: each call still binds
+    its own accounts, past-due limit, actor and why."""
+    with session.begin():
+        ids = seed(session)
+        first = reconcile_holds(session, [ids["S-61"]], NOW, "alice", "first", days_limit=60)
+        second = reconcile_holds(
+            session, [ids["S-60"], ids["S-OVER"]], NOW, "bob", "second", days_limit=30
+        )
+        audited = session.execute(
+            select(AuditEvent.entity_id, AuditEvent.actor, AuditEvent.detail)
+            .where(AuditEvent.action == "credit_hold_started")
+            .order_by(AuditEvent.entity_id)
+        ).all()
+    assert (first.started, second.started) == (("S-61",), ("S-60", "S-OVER"))
+    assert [(number, actor, json.loads(detail)["why"]) for number, actor, detail in audited] == [
+        ("S-60", "bob", "second"),
+        ("S-61", "alice", "first"),
+        ("S-OVER", "bob", "second"),
+    ]
