@@ -48,18 +48,12 @@ MONTHS_ES = [
 #: the full names, safe on their own ("ene" and "dic" are not)
 BARE_MONTHS_ES = MONTHS_ES[:13]
 NEXT_ES = ["próximo", "proximo", "próxima", "proxima", "siguiente"]
-#: after the noun only: "el lunes entrante", "la semana entrante"
-AFTER_ES = [*NEXT_ES, "pasado", "pasada", "entrante"]
 DAY_WORDS_ES = [
     "primero", "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve", "diez",
     "once", "doce", "trece", "catorce", "quince", "dieciséis", "dieciseis", "veinte",
     "veinticinco", "treinta",
 ]  # fmt: skip
 DAY_OF_MONTH = r"^(0?[1-9]|[12]\d|3[01])(ro|°|º)?$"
-#: thousands with dots and cents with a comma, as much of the Spanish-speaking world writes
-#: them ("1.500", "1.250,50", "350,00")
-SPANISH_NUMBER = r"^\d{1,3}(\.\d{3})+(,\d{2})?$|^\d+,\d{2}$"
-YEAR = r"^20\d{2}$"
 PARTS_OF_DAY_ES = ["mañana", "manana", "tarde", "noche", "mediodía", "mediodia"]
 PERIOD_UNITS_ES = ["día", "dia", "días", "dias", "semana", "semanas", "mes", "meses"]
 #: "en 6 meses" is a plan's length (installments), not a date: "en" takes days and weeks
@@ -78,13 +72,10 @@ def _label(label: str, patterns: list[list[Pattern]]) -> list[dict[str, Any]]:
 
 
 def amount_patterns_es() -> list[dict[str, Any]]:
-    """ "$350" is English's; here "350 dólares", "$350 dólares", "300dlls", "$1.500",
-    "1.250,50 dólares", "trescientos cincuenta y cinco", "mil doscientos", "dos mil",
-    "quinientos dólares". A bare "mil" is not an amount ("mil gracias"), nor does an amount
-    end on "y" ("trescientos y ya"), nor is a bare "1.500" one (a sign or a currency says so).
-    """
+    """ "$350" is English's; here "350 dólares", "300dlls", "trescientos cincuenta y cinco",
+    "mil doscientos", "dos mil", "quinientos dólares". A bare "mil" is not an amount
+    ("mil gracias"), nor does an amount end on "y" ("trescientos y ya")."""
     number = {"TEXT": {"REGEX": r"^\d{1,3}(,\d{3})+(\.\d{1,2})?$|^\d+(\.\d{1,2})?$"}}
-    written = {"TEXT": {"REGEX": SPANISH_NUMBER}}
     currency = _in(CURRENCY_ES)
     more = _in([*UNITS_ES, *HUNDREDS_ES, "mil"], "*")
     and_unit = [{"LOWER": "y"}, _in(UNITS_ES)]
@@ -99,10 +90,6 @@ def amount_patterns_es() -> list[dict[str, Any]]:
         "amount",
         [
             [number, currency],
-            [{"ORTH": "$"}, number, currency],
-            [{"ORTH": "$"}, written],
-            [{"ORTH": "$"}, written, currency],
-            [written, currency],
             [{"TEXT": {"REGEX": r"^\d+(\.\d{1,2})?(dlls|dls|usd)$"}}],
             [{"IS_DIGIT": True}, {"LOWER": "mil"}, _in(CURRENCY_ES, "?")],
             *spelled,
@@ -128,8 +115,8 @@ def _relative_es() -> list[list[Pattern]]:
         [the, weekday],
         [the, weekday, *_time_of_day()],
         [_in(["el", "este"], "?"), _in(NEXT_ES), weekday],
-        [the, weekday, _in(AFTER_ES)],
-        [the, weekday, {"LOWER": "que"}, _in(["viene", "entra"])],
+        [the, weekday, _in([*NEXT_ES, "pasado"])],
+        [the, weekday, {"LOWER": "que"}, {"LOWER": "viene"}],
         [*day],
         [*day, *_time_of_day()],
         [{"LOWER": "pasado"}, _in(["mañana", "manana"])],
@@ -139,12 +126,8 @@ def _relative_es() -> list[list[Pattern]]:
         [{"LOWER": "este"}, {"LOWER": "mes"}],
         [{"LOWER": "este"}, {"LOWER": "fin"}, {"LOWER": "de"}, {"LOWER": "semana"}],
         [_in(["el", "la"]), _in(NEXT_ES), week_or_month],
-        [_in(["el", "la"]), week_or_month, _in(AFTER_ES)],
-        [_in(["el", "la"]), week_or_month, {"LOWER": "que"}, _in(["viene", "entra"])],
-        [_in(["principios", "inicios", "mediados", "finales"]), _in(["de", "del"]), _in(["mes"])],
-        [_in(["principios", "inicios", "mediados"]), {"LOWER": "de"}, _in(["este", "la"]),
-         _in(["mes", "semana"])],
-        [{"LOWER": "el"}, _in(["día", "dia"]), {"LOWER": "de"}, _in(["hoy", "mañana", "manana"])],
+        [_in(["el", "la"]), week_or_month, _in([*NEXT_ES, "pasado", "pasada"])],
+        [_in(["el", "la"]), week_or_month, {"LOWER": "que"}, {"LOWER": "viene"}],
         [_in(["el", "la"], "?"), {"LOWER": "otra"}, {"LOWER": "semana"}],
         [{"LOWER": "el"}, {"LOWER": "fin"}, {"LOWER": "de"}, {"LOWER": "semana"}],
         [_in(["fin", "fines", "finales"]), _in(["de", "del"]), {"LOWER": "mes"}],
@@ -162,27 +145,21 @@ def _relative_es() -> list[list[Pattern]]:
 
 
 def _day_of_month_es() -> list[list[Pattern]]:
-    """ "el 15", "el día 15", "el quince", "el 15 de diciembre", "15 de dic", "15 dic",
-    "marzo 3", "el viernes 15", "el lunes 3 de marzo", "el 5 de enero de 2027"."""
+    """ "el 15", "el día 15", "el quince", "el 15 de diciembre", "15 de dic", "marzo 3"."""
     number = {"TEXT": {"REGEX": DAY_OF_MONTH}}
     day = _in(["día", "dia"], "?")
     of_month = [_in(["de", "del"]), _in(MONTHS_ES)]
     of_next = [_in(["de", "del"]), {"LOWER": "mes"}, _in([*NEXT_ES, "entrante"])]
     of_this = [{"LOWER": "de"}, {"LOWER": "este"}, {"LOWER": "mes"}]
     of_coming = [{"LOWER": "del"}, {"LOWER": "mes"}, {"LOWER": "que"}, {"LOWER": "viene"}]
-    of_year = [_in(["de", "del"]), {"TEXT": {"REGEX": YEAR}}]
     the_day = [{"LOWER": "el"}, day, number]
     the_word = [{"LOWER": "el"}, day, _in(DAY_WORDS_ES)]
-    weekday_day = [_in(["el", "este"], "?"), _in(WEEKDAYS_ES), number]
-    starts = (the_day, the_word, weekday_day)
     return [
-        *starts,
-        *[[*start, *end] for start in starts for end in (of_month, of_next, of_this, of_coming)],
-        *[[*start, *of_month, *of_year] for start in starts],
-        *[[*start, _in(MONTHS_ES)] for start in starts],
+        the_day,
+        the_word,
+        *[[*start, *end] for start in (the_day, the_word) for end in (of_month, of_next)],
+        *[[*start, *end] for start in (the_day, the_word) for end in (of_this, of_coming)],
         [number, *of_month],
-        [number, *of_month, *of_year],
-        [number, _in(MONTHS_ES)],
         [_in(MONTHS_ES), number],
         [_in(BARE_MONTHS_ES)],
     ]
@@ -192,19 +169,5 @@ def date_patterns_es() -> list[dict[str, Any]]:
     return _label("date", [*_relative_es(), *_day_of_month_es()])
 
 
-def identifier_patterns_es() -> list[dict[str, Any]]:
-    """Invoice numbers as Spanish bills print them, with the prefix of "factura" or "folio"
-    ("FAC-2044", "F-2044", "FOL-55210" ...) and account numbers with that of "cuenta"
-    ("CTA-1003"). A number after the word itself ("factura 2044", "la cuenta 10034") is
-    read by :mod:`arbot_nlu.cues`, after DIET."""
-    return [
-        *_label(
-            "invoice_number",
-            [[{"TEXT": {"REGEX": r"^(?i:fac|fact|fa|f|fol)-?\d{3,}(-\d+)*$"}}]],
-        ),
-        *_label("account_number", [[{"TEXT": {"REGEX": r"^(?i:cta|cte)-?\d{3,}$"}}]]),
-    ]
-
-
 def spanish_patterns() -> list[dict[str, Any]]:
-    return [*identifier_patterns_es(), *amount_patterns_es(), *date_patterns_es()]
+    return [*amount_patterns_es(), *date_patterns_es()]
