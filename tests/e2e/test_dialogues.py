@@ -27,8 +27,13 @@ from tests.dialogues.report import Figures, figures, summary, write_transcripts
 from tests.e2e.conftest import Stack
 
 #: the bot before issue 13's work (3b54957) completed 28/65; after it (model
-#: arbot-b4b11e464aad), 63/65 = 96.9 %. The floor is that minus a margin for a slow stack.
-TUNING_MIN_COMPLETED = float(os.environ.get("ARBOT_TEST_DIALOGUES_MIN_COMPLETED", "0.90"))
+#: arbot-b4b11e464aad), 63/65 = 96.9 %. The same training data trained again gives a
+#: slightly different model (TensorFlow's threads sum in varying order): the data of
+#: 2026-12-07 completed 62/65, then 60/65 trained again on 2026-12-08 (t14 and t57
+#: failing besides t19, t23, t52), and a variant with more Spanish examples 59/65. CI
+#: trains its own, so the floor sits under that spread: a guard against regressions, not
+#: the 95 % target, which is reported.
+TUNING_MIN_COMPLETED = float(os.environ.get("ARBOT_TEST_DIALOGUES_MIN_COMPLETED", "0.87"))
 #: the held-out set is reported, not tuned on: 13/35 before issue 13, 31/35 = 88.6 % after
 HOLDOUT_MIN_COMPLETED = float(os.environ.get("ARBOT_TEST_DIALOGUES_MIN_HOLDOUT_COMPLETED", "0.75"))
 WORKERS = int(os.environ.get("ARBOT_TEST_DIALOGUES_WORKERS", "4"))
